@@ -1,0 +1,31 @@
+"""A local stand-in for Slack's side, for end-to-end tests, fault injection and the sandbox.
+
+``SlackStandIn`` serves the Web API on 127.0.0.1 and checks every call against Slack's published
+OpenAPI description (``spec.check_call``); ``signing`` signs requests as Slack does; ``render``
+shows Block Kit as terminal text.
+"""
+
+from bot.standin.server import (
+    PostedMessage,
+    RecordedCall,
+    RecordedResponse,
+    SlackChannel,
+    SlackStandIn,
+    SlackUser,
+    UploadedFile,
+)
+from bot.standin.signing import sign, signed_headers
+from bot.standin.spec import check_call
+
+__all__ = [
+    "PostedMessage",
+    "RecordedCall",
+    "RecordedResponse",
+    "SlackChannel",
+    "SlackStandIn",
+    "SlackUser",
+    "UploadedFile",
+    "check_call",
+    "sign",
+    "signed_headers",
+]
