@@ -1,0 +1,147 @@
+"""What a line of an index states: owner, due date, lead agency, committee, whether it is done."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+_MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _i:
+        _MONTHS[_name.lower()] = _i
+        _MONTHS[_name[:3].lower()] = _i
+_MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_RE})\b\.?,?\s+(\d{{4}})\b", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\b\.?,?\s+(\d{{4}})\b", re.I)
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    return 2000 + y if y < 100 else y
+
+
+def parse_due(text: str) -> date | None:
+    """An absolute date, read day first (31/12/2020, 31 Dec 2020); a bare month means its last day."""
+    for rx, build in (
+        (_ISO, lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
+        (_NUMERIC, lambda m: date(_year(m[3]), int(m[2]), int(m[1]))),
+        (_DAY_MONTH, lambda m: date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))),
+    ):
+        m = rx.search(text)
+        if m:
+            try:
+                return build(m)
+            except ValueError:
+                return None
+    m = _MONTH_YEAR.search(text)
+    if m:
+        y, mo = int(m[2]), _MONTHS[m[1].lower()]
+        return date(y, mo, calendar.monthrange(y, mo)[1])
+    return None
+
+
+def parse_month(text: str) -> date | None:
+    """The month a date line names ("Report to LSCB NOVEMBER 2016" -> 2016-11-01)."""
+    m = _DAY_MONTH.search(text)
+    if m:
+        return date(int(m[3]), _MONTHS[m[2].lower()], 1)
+    m = _MONTH_YEAR.search(text)
+    if m:
+        return date(int(m[2]), _MONTHS[m[1].lower()], 1)
+    m = _NUMERIC.search(text)
+    if m:
+        try:
+            return date(_year(m[3]), int(m[2]), 1)
+        except ValueError:
+            return None
+    return None
+
+
+# "(Owner: Designated Nurse; Due: 31/12/2020)": key/value statements inside or outside brackets.
+_KEYS = {
+    "owner": "owner",
+    "lead officer": "owner",
+    "responsible officer": "owner",
+    "responsible": "owner",
+    "due": "due",
+    "due date": "due",
+    "target date": "due",
+    "target": "due",
+    "deadline": "due",
+    "by": "due",
+    "timescale": "due",
+    "lead agency": "lead_agency",
+    "agency": "lead_agency",
+    "lead": "lead_agency",
+    "committee": "committee",
+    "accountable committee": "committee",
+}
+_KEY_RE = "|".join(sorted((re.escape(k) for k in _KEYS), key=len, reverse=True))
+_STATEMENT = re.compile(rf"\b({_KEY_RE})\s*:\s*([^;)\n]*[^;)\s])", re.I)
+_BRACKETED = re.compile(rf"\s*\(\s*(?:(?:{_KEY_RE})\s*:[^;)]*;?\s*)+\)\s*$", re.I)
+
+_COMMITTEE = re.compile(
+    r"(?<![\w&])(?:(?:[A-Z][\w’'\-]*|&)\s+){0,8}"
+    r"(?:Committee|Sub[- ]?[Gg]roup|Subgroup|Group|Panel|Partnership Board)\b"
+    r"(?:\s*\([A-Z][A-Za-z&]{1,10}\))?"
+)
+
+# Wording that reports the activity as already done, and wording that says it is not.
+_DONE = re.compile(
+    r"\b(?:has|have)\s+been\s+\w+(?:ed|en|t)\b"
+    r"|\b(?:has|have)\s+(?:given|developed|produced|published|delivered|completed|launched|"
+    r"implemented|written|issued|updated|revised|agreed)\b"
+    r"|\bdeveloped\s+and\s+delivered\b"
+    r"|\bdelivered\b|\bdisseminated\b|\bcirculated\b"
+    r"|\bpresented\s+to\b|\bpresentation\s+to\b|\buploaded\s+to\b"
+    r"|\bincorporated\s+into\b|\bincluded\s+in\b|\bundertaken\b|\bcaptured\b"
+    r"|\bpublished\b|\blaunched\b",
+    re.I,
+)
+_NOT_DONE = re.compile(
+    r"\b(?:will|to)\s+be\b|\bcurrently\s+being\b|\bis\s+being\b|\bare\s+being\b|\bongoing\b"
+    r"|\bplanned\b|\btaking\s+place\b|\bnot\s+yet\s+(?:been|started|complete)|\bin\s+progress\b|\bto\s+(?:develop|deliver|"
+    r"review|produce|agree|consider)\b",
+    re.I,
+)
+
+
+def statements(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for m in _STATEMENT.finditer(text):
+        key = _KEYS[m[1].lower()]
+        found.setdefault(key, m[2].strip())
+    return found
+
+
+def strip_statements(text: str) -> str:
+    """Drop a trailing "(Owner: …; Due: …)" once its contents have been read into fields."""
+    return _BRACKETED.sub("", text).strip() or text
+
+
+def committee_named(text: str) -> str | None:
+    m = _COMMITTEE.search(text)
+    return m.group(0).strip() if m else None
+
+
+def is_delivered(text: str) -> bool:
+    return bool(_DONE.search(text)) and not _NOT_DONE.search(text)
+
+
+_CONFIDENTIAL = re.compile(
+    r"(?:can\s*not|can't|cannot|could\s+not|unable\s+to)\s+be\s+(?:shared|published|disclosed|released)"
+    r"|\bnot\s+(?:be\s+)?(?:shared|published|disclosed)\s+at\s+this\s+time\b"
+    r"|\bconfidential\b|\bembargoed\b|\bredacted\b",
+    re.I,
+)
+
+
+def is_confidential(overview: str) -> bool:
+    return bool(_CONFIDENTIAL.search(overview))

@@ -1,0 +1,461 @@
+"""Reading the house style of a Learning and Improvement Index from a sequence of lines.
+
+Every source (text taken from a PDF, a PDF's table cells, a Word table's paragraphs) is first turned
+into `Line`s; the rules here then find the entries, their labelled parts, and the items in each part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from importer import statements as st
+from importer.model import ParsedActivity, ParsedFinding, ParsedIndex, ParsedReview
+
+
+@dataclass
+class Line:
+    text: str  # without surrounding white space
+    marker: str | None = None  # "bullet", "indent" (a bullet lost in extraction) or a number
+    full: bool = False  # the line ran to the right margin, so its sentence may go on below
+    heading: bool = False  # the source itself marks it as a heading (Word style, deep indent)
+    lineno: int = 0
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+# ---------------------------------------------------------------- markers
+
+_BULLET_CHARS = "•●▪■◦‣∙·○◆◇►▸➢✓✔*–-§"
+_BULLET = re.compile(rf"^(?:[{re.escape(_BULLET_CHARS)}]|[\uf000-\uf0ff])\s*")
+# "1.", "1)", "(1)", "5.In" (no space before a capital), not "07.11.14" or "1.5 million".
+_NUMBER = re.compile(r"^\(?(\d{1,2})(?:[.)](?=\s|[A-Z‘“'\"(])|\)\s)\s*")
+_LETTER = re.compile(r"^\(?([a-h]|i{1,3}|iv|v|vi{1,3})\)\s+")
+
+
+def split_marker(text: str) -> tuple[str | None, str]:
+    m = _NUMBER.match(text)
+    if m:
+        return m.group(1), text[m.end() :]
+    m = _LETTER.match(text)
+    if m:
+        return m.group(1), text[m.end() :]
+    m = _BULLET.match(text)
+    if m and len(text) > m.end():
+        return "bullet", text[m.end() :]
+    return None, text
+
+
+def with_marker(line: Line) -> Line:
+    """Read a typed marker ("1.", "•") off the front of a line that has none from its source."""
+    marker, rest = split_marker(line.text)
+    if marker is None:
+        return line
+    if line.marker not in (None, "indent") and marker == "bullet":
+        return line
+    return Line(rest.strip(), marker, line.full, line.heading, line.lineno)
+
+
+# ---------------------------------------------------------------- labels
+
+_START = re.compile(r"^(?:type\s+of\s+review|review\s*/\s*activity|type\s+of\s+activity)\s*:", re.I)
+_NAME = re.compile(r"\b(?:name|source)\s*:", re.I)
+_DATE = re.compile(r"^(?:date\s*(?:/\s*period\s+covered)?|period\s+covered)\s*:", re.I)
+_OVERVIEW = re.compile(
+    r"^(?:case\s+)?overview\s*(?:/\s*methodology)?\s*:|^(?:case\s+)?methodology\s*:", re.I
+)
+_FINDINGS = re.compile(
+    r"^summary\s+of\s+findings\s*(?:/\s*learning)?\s*:?|^summary\s+of\s+learning\s*:?"
+    r"|^summary\s*:?\s*$|^findings\s*/\s*learning\s*:|^key\s+findings\s*:",
+    re.I,
+)
+_ACTIVITY = re.compile(
+    r"^improvement\s+(?:activity|activities|actions?)\s*(?::|$)|^actions?\s+taken\s*:", re.I
+)
+
+_TERMINAL = tuple(".!?:;)")
+# The house style heads each group of entries "Learning from …" (Audit, Reviews, CDOP, …).
+_SECTION = re.compile(r"^(?:learning|lessons?)\s+(?:from|learn[te]d)\b", re.I)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(" ’”'\"").endswith(_TERMINAL)
+
+
+def _short(text: str) -> bool:
+    return len(text) < 100
+
+
+# ---------------------------------------------------------------- items
+
+
+@dataclass
+class Unit:
+    marker: str | None
+    lines: list[Line] = field(default_factory=list)
+    heading: bool = False
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for line in self.lines:
+            t = line.text
+            if not out:
+                out = t
+            elif out.endswith("-") and t[:1].islower():
+                out += t  # a word hyphenated across the line break
+            else:
+                out += " " + t
+        return re.sub(r"\s+", " ", out).strip()
+
+
+def _continues(line: Line, prev: Line | None, gap: bool) -> bool:
+    """Whether an unmarked line carries on the sentence above rather than starting a new one."""
+    first = line.text[:1]
+    if first.islower() or first in "(,&":
+        return True
+    if gap and _short(line.text) and line.text.endswith((":", "?")):
+        return False  # a heading standing on its own
+    return prev is not None and prev.full and not _ends_sentence(prev.text)
+
+
+def units(lines: Iterable[Line]) -> list[Unit]:
+    """Group lines into items: a marker starts one, a line that starts a sentence starts one,
+    a line that starts lower-case or with "(" (or follows a wrapped, unfinished line) carries on.
+
+    Where the block has markers, an unmarked line straight under a line that ran to the margin
+    is the same paragraph even when a new sentence starts there; where it has none, each line
+    that starts a sentence is an item of its own.
+    """
+    marked = [with_marker(ln) if not ln.blank else ln for ln in lines]
+    has_markers = any(ln.marker for ln in marked)
+    out: list[Unit] = []
+    prev: Line | None = None
+    gap = False
+    for line in marked:
+        if line.blank:
+            gap = True
+            continue
+        same_paragraph = has_markers and prev is not None and prev.full and not gap
+        if (
+            line.marker is None
+            and out
+            and not line.heading
+            and (_continues(line, prev, gap) or same_paragraph)
+        ):
+            out[-1].lines.append(line)
+        else:
+            out.append(Unit(line.marker, [line], heading=line.heading))
+        prev = line
+        gap = False
+    return out
+
+
+def _tabular(text: str) -> bool:
+    """A row of figures (a chart's data or a table of counts), not a sentence."""
+    tokens = text.split()
+    if not tokens or _ends_sentence(text) and not text.endswith("%"):
+        return False
+    numeric = sum(
+        1
+        for t in tokens
+        if re.fullmatch(r"[\d.,%\-/]+|Q\d(?:-\d)?|%|Total|Q\d+\s*-\s*\d+", t, re.I)
+        and t not in "-/"
+    )
+    return numeric == len(tokens) or (numeric >= 3 and numeric * 5 >= len(tokens) * 2)
+
+
+def _drop_tables(found: list[Unit]) -> tuple[list[Unit], int]:
+    rows = [not u.marker and len(u.lines) == 1 and _tabular(u.text) for u in found]
+    table = list(rows)
+    # A short caption right next to a table belongs to it.
+    for i, u in enumerate(found):
+        if rows[i] or u.marker or len(u.lines) > 1 or _ends_sentence(u.text) or not _short(u.text):
+            continue
+        if (i > 0 and rows[i - 1]) or (i + 1 < len(found) and rows[i + 1]):
+            table[i] = True
+    kept = [u for u, t in zip(found, table, strict=True) if not t]
+    return kept, len(found) - len(kept)
+
+
+def _mark_headings(found: list[Unit]) -> None:
+    mixed = any(u.marker for u in found)
+    for i, u in enumerate(found):
+        if u.marker or i + 1 >= len(found):
+            continue
+        text = u.text
+        nxt = found[i + 1]
+        asks = text.endswith((":", "?"))
+        one_short = len(u.lines) == 1 and _short(text) and not text.endswith((";", ","))
+        if (
+            u.heading
+            or (asks and _short(text) or asks and nxt.marker)
+            or one_short
+            and (nxt.marker or (mixed and not _ends_sentence(text) and not nxt.heading))
+        ):
+            u.heading = True
+
+
+def findings_from(lines: Sequence[Line], warnings: list[str], where: str) -> list[ParsedFinding]:
+    found, dropped = _drop_tables(units(lines))
+    if dropped:
+        warnings.append(
+            f"{where}: {dropped} lines of figures (a table or chart) left out of findings"
+        )
+    _mark_headings(found)
+    out: list[ParsedFinding] = []
+    heading: str | None = None
+    for u in found:
+        if u.heading:
+            heading = u.text.rstrip(":").strip()
+            continue
+        number = u.marker if u.marker and u.marker not in ("bullet", "indent") else None
+        if u.marker is None and out and out[-1].number is not None:
+            # A paragraph without a number under a numbered finding belongs to that finding.
+            out[-1].text += " " + u.text
+            continue
+        out.append(ParsedFinding(number, u.text, heading))
+    return out
+
+
+def activities_from(lines: Sequence[Line], warnings: list[str], where: str) -> list[ParsedActivity]:
+    found = units(lines)
+    _mark_headings(found)
+    out: list[ParsedActivity] = []
+    for u in found:
+        if u.heading and any(v.marker for v in found):
+            warnings.append(
+                f"{where}: a sub-heading among the improvement activities was not imported as one"
+            )
+            continue
+        out.append(activity(u.text))
+    return out
+
+
+def activity(text: str) -> ParsedActivity:
+    said = st.statements(text)
+    committee = said.get("committee") or st.committee_named(text)
+    due = st.parse_due(said["due"]) if "due" in said else None
+    return ParsedActivity(
+        text=st.strip_statements(text),
+        due_date=due,
+        owner=said.get("owner"),
+        committee=committee,
+        lead_agency=said.get("lead_agency"),
+        delivered=st.is_delivered(text),
+    )
+
+
+def paragraphs(lines: Sequence[Line]) -> str:
+    return "\n".join(u.text for u in units(lines))
+
+
+# ---------------------------------------------------------------- entries
+
+KNOWN_TYPES = (
+    "Serious Case Review",
+    "Local Child Safeguarding Practice Review",
+    "Rapid Review",
+    "Multi Agency Thematic Review",
+    "Multi-Agency Audit",
+    "Single Agency Audit",
+    "Thematic Review",
+    "Critical Case Review",
+    "Joint Targeted Area Inspection",
+    "Ofsted",
+    "CDOP",
+    "Performance Management",
+    "Domestic Homicide Review",
+    "Audit",
+    "Inspection",
+)
+
+
+def _type_from_section(section: str | None) -> str:
+    if not section:
+        return "Review"
+    lowered = section.lower()
+    for t in KNOWN_TYPES:
+        if t.lower() in lowered:
+            return t
+    cleaned = re.sub(r"^learning\s+from\s+", "", section, flags=re.I).strip(" :")
+    return cleaned or "Review"
+
+
+@dataclass
+class _Entry:
+    section: str | None
+    start: int
+    header: list[Line] = field(default_factory=list)
+    date: str = ""
+    loose: list[Line] = field(default_factory=list)  # text after the date with no label
+    overview: list[Line] = field(default_factory=list)
+    findings: list[Line] = field(default_factory=list)
+    activities: list[Line] = field(default_factory=list)
+    has_findings_label: bool = False
+
+
+def _split_header(header: list[Line]) -> tuple[str, str]:
+    texts = [ln.text for ln in header if not ln.blank]
+    if not texts:
+        return "", ""
+    texts[0] = _START.sub("", texts[0]).strip()
+    name_at = next((i for i, t in enumerate(texts) if _NAME.search(t)), None)
+    if name_at is None:
+        return " ".join(texts).strip(), ""
+    m = _NAME.search(texts[name_at])
+    assert m is not None
+    type_parts = [*texts[:name_at], texts[name_at][: m.start()]]
+    name_parts = [texts[name_at][m.end() :], *texts[name_at + 1 :]]
+    type_text = " ".join(p.strip() for p in type_parts if p.strip())
+    # "Type of Review: Serious Case Review (Lancashire SCB  Name: …" then "supported by …)":
+    # a wrapped line closes the type's bracket, so it is the type's, not the name's.
+    while name_parts[1:] and type_text.count("(") > type_text.count(")"):
+        type_text += " " + name_parts.pop(1).strip()
+    name_text = " ".join(p.strip() for p in name_parts if p.strip())
+    return _clean(type_text), _clean(name_text)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" :")
+
+
+def _next_nonblank(lines: Sequence[Line], i: int) -> Line | None:
+    for ln in lines[i + 1 :]:
+        if not ln.blank:
+            return ln
+    return None
+
+
+def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
+    """Find every entry in `lines` and append the reviews it holds to `index`."""
+    section: str | None = None
+    entry: _Entry | None = None
+    part = "outside"
+    ignored = 0
+    entries: list[_Entry] = []
+
+    for i, line in enumerate(lines):
+        if line.blank:
+            if entry is not None and part in ("overview", "findings", "activities", "loose"):
+                getattr(entry, part).append(line)
+            continue
+        text = line.text
+        if _START.match(text):
+            entry = _Entry(section, line.lineno)
+            entries.append(entry)
+            entry.header.append(line)
+            part = "header"
+            continue
+        nxt = _next_nonblank(lines, i)
+        before_entry = nxt is not None and bool(_START.match(nxt.text))
+        if (
+            before_entry
+            and _SECTION.match(text)
+            and line.marker is None
+            and _short(text)
+            and not text.endswith(".")
+            and part in ("outside", "activities", "findings", "loose")
+        ):
+            # A heading straight before an entry names the section the entries below sit in.
+            section = _clean(text)
+            part = "outside"
+            entry = None
+            continue
+        if entry is None:
+            if line.marker is None and _short(text) and not text.endswith("."):
+                section = _clean(text)
+            else:
+                ignored += 1
+            continue
+        if _DATE.match(text) and part == "header":
+            entry.date = _clean(_DATE.sub("", text))
+            part = "loose"
+            continue
+        if _OVERVIEW.match(text) and part in ("header", "loose"):
+            rest = _OVERVIEW.sub("", text).strip()
+            entry.loose.extend(entry.overview)
+            part = "overview"
+            if rest:
+                entry.overview.append(Line(rest, None, line.full, False, line.lineno))
+            continue
+        if _FINDINGS.match(text) and part in ("header", "loose", "overview"):
+            rest = _FINDINGS.sub("", text).strip()
+            entry.has_findings_label = True
+            part = "findings"
+            if rest:
+                entry.findings.append(Line(rest, None, line.full, False, line.lineno))
+            continue
+        if _ACTIVITY.match(text) and part != "activities":
+            rest = _ACTIVITY.sub("", text).strip()
+            part = "activities"
+            if rest:
+                entry.activities.append(Line(rest, None, line.full, False, line.lineno))
+            continue
+        if part == "header":
+            entry.header.append(line)
+            continue
+        if (
+            part == "activities"
+            and line.marker is None
+            and not line.text[:1].isspace()
+            and text.endswith(":")
+            and _short(text)
+            and any(not ln.blank for ln in entry.activities)
+        ):
+            # A new heading ("National: Published Case Reviews in the UK:") ends the table.
+            section = _clean(text)
+            part = "outside"
+            entry = None
+            continue
+        getattr(entry, part).append(line)
+
+    if ignored:
+        index.warnings.append(f"{ignored} lines outside any review entry were not imported")
+    for e in entries:
+        review = _review(e, index.warnings)
+        if review is not None:
+            index.reviews.append(review)
+
+
+def _review(e: _Entry, warnings: list[str]) -> ParsedReview | None:
+    type_text, name = _split_header(e.header)
+    loose, overview, findings_lines = e.loose, e.overview, e.findings
+    if not e.has_findings_label:
+        # No "Summary of Findings" heading: numbered lines after the overview are the findings.
+        body = [*loose, *overview]
+        first = next((i for i, ln in enumerate(body) if with_marker(ln).marker == "1"), None)
+        if first is not None:
+            findings_lines = body[first:]
+            body = body[:first]
+        loose, overview = [], body
+    overview_text = "\n".join(t for t in (paragraphs(loose), paragraphs(overview)) if t)
+    where = f"line {e.start}"
+    has_items = any(not ln.blank for ln in [*findings_lines, *e.activities])
+    if not (name or type_text or e.date or overview_text or has_items):
+        warnings.append(f"{where}: an empty entry (a blank template) was skipped")
+        return None
+    where = f"{name or type_text or where} (line {e.start})"
+    findings = findings_from(findings_lines, warnings, where)
+    activities = activities_from(e.activities, warnings, where)
+    if not type_text:
+        type_text = _type_from_section(e.section)
+    if not name:
+        warnings.append(f"{where}: the entry has no name")
+    if not activities:
+        warnings.append(f"{where}: no improvement activity")
+    return ParsedReview(
+        section=e.section,
+        type=type_text,
+        name=name,
+        date_text=e.date,
+        month=st.parse_month(e.date),
+        overview=overview_text,
+        confidential=st.is_confidential(overview_text),
+        findings=findings,
+        activities=activities,
+        line=e.start,
+    )
