@@ -1,0 +1,1 @@
+"""Domain layer: the tables and the rules of the LSCB Action Tracker. Knows nothing of Slack."""

@@ -1,0 +1,34 @@
+# The two commands: `make run` (the app on SQLite) and `make test` (lint, types, tests).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+LSCB := $(BIN)/lscb
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+run: install
+	$(LSCB) db upgrade
+	$(LSCB) org load examples/org.toml
+	$(LSCB) actions list
+
+lint: install
+	$(BIN)/ruff check bot models jobs importer reports tests benchmarks
+	$(BIN)/ruff format --check bot models jobs importer reports tests benchmarks
+	$(BIN)/mypy bot models jobs importer reports
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info .mypy_cache .ruff_cache .hypothesis

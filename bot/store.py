@@ -1,0 +1,33 @@
+"""The composition of storage: engine and session factory from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from models.db import make_engine, make_session_factory
+
+
+class SchemaMissing(RuntimeError):
+    pass
+
+
+@dataclass
+class Store:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        engine = make_engine(settings.database_url)
+        return cls(engine, make_session_factory(engine))
+
+    def require_schema(self) -> None:
+        if not inspect(self.engine).has_table("action"):
+            raise SchemaMissing("the database has no tables yet: run `lscb db upgrade` first")
+
+    def close(self) -> None:
+        self.engine.dispose()

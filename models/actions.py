@@ -1,0 +1,460 @@
+"""Domain operations on actions. Each checks permission, changes state and writes an event.
+
+Nothing here knows about Slack. Every function takes the session of the caller's unit of work
+and the time `now` (timezone-aware); none commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models.calendar import local_date
+from models.dates import DateError, read_due_date
+from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused
+from models.permissions import Actor, Op, check
+from models.schema import Action, ActionEvent, Committee, Finding, Person, Rating, Review, Status
+
+REF_RE = re.compile(r"^\s*a\s*-?\s*(\d{1,9})\s*$", re.IGNORECASE)
+MAX_TEXT = 4000
+
+UPDATE_WORDS: dict[str, Status | Rating] = {
+    "not-started": Status.NOT_STARTED,
+    "in-progress": Status.IN_PROGRESS,
+    "on-track": Rating.ON_TRACK,
+    "at-risk": Rating.AT_RISK,
+    "off-track": Rating.OFF_TRACK,
+}
+
+
+def normalise_update_word(word: str) -> str:
+    return re.sub(r"[\s_]+", "-", word.strip().lower())
+
+
+def parse_ref(ref: str) -> int:
+    m = REF_RE.match(ref or "")
+    if not m:
+        raise InvalidInput(f"“{(ref or '')[:40]}” is not an action reference: they look like A-12.")
+    return int(m[1])
+
+
+def get_action(s: Session, ref: str, *, for_update: bool = False) -> Action:
+    number = parse_ref(ref)
+    stmt = select(Action).where(Action.number == number)
+    action = s.scalars(stmt).unique().one_or_none()
+    if action is None:
+        raise NotFound(
+            f"There is no action A-{number}. `/lscb actions` lists the actions you can see."
+        )
+    return action
+
+
+def get_visible_action(s: Session, actor: Actor, ref: str) -> Action:
+    action = get_action(s, ref)
+    decision = check(actor, Op.VIEW, action)
+    if not decision:
+        # Say no more than that it cannot be shown: the name of a confidential review is itself sensitive.
+        raise Refused(decision.reason)
+    return action
+
+
+def actor_for_slack_id(s: Session, slack_id: str) -> Actor:
+    person = s.scalars(select(Person).where(Person.slack_id == slack_id)).one_or_none()
+    return Actor.of(person) if person is not None else Actor.stranger(slack_id)
+
+
+def _text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise InvalidInput(f"{what} is needed.")
+        return None
+    if len(value) > MAX_TEXT:
+        raise InvalidInput(f"{what} is too long ({len(value)} characters; at most {MAX_TEXT}).")
+    return value
+
+
+def _require(actor: Actor, op: Op, action: Action) -> None:
+    decision = check(actor, op, action)
+    if not decision:
+        raise Refused(decision.reason)
+
+
+def _check_version(action: Action, expected_version: int | None) -> None:
+    if expected_version is not None and action.version != expected_version:
+        raise ConcurrentChange(action.ref)
+
+
+def _record(
+    s: Session,
+    action: Action,
+    actor: Actor,
+    now: datetime,
+    kind: str,
+    before: str | None = None,
+    after: str | None = None,
+    note: str | None = None,
+) -> ActionEvent:
+    event = ActionEvent(
+        action=action,
+        at=now,
+        actor_id=actor.person_id,
+        actor_label=actor.slack_id or actor.label,
+        kind=kind,
+        before=before,
+        after=after,
+        note=note,
+    )
+    s.add(event)
+    action.last_update_at = now
+    return event
+
+
+def _save(s: Session, action: Action) -> Action:
+    ref = action.ref  # read before the flush: a failed flush expires the object
+    try:
+        s.flush()
+    except StaleDataError:
+        raise ConcurrentChange(ref) from None
+    return action
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def next_action_number(s: Session) -> int:
+    return (s.scalar(select(func.max(Action.number))) or 0) + 1
+
+
+def next_review_number(s: Session) -> int:
+    return (s.scalar(select(func.max(Review.number))) or 0) + 1
+
+
+def create_action(
+    s: Session,
+    actor: Actor,
+    *,
+    text: str,
+    now: datetime,
+    review: Review | None = None,
+    owner: Person | None = None,
+    committee: Committee | None = None,
+    due_date: date | None = None,
+    lead_agency: str | None = None,
+    findings: Iterable[Finding] = (),
+    evidence_of_completion: str | None = None,
+    source_key: str | None = None,
+    note: str | None = None,
+) -> Action:
+    decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
+    if not decision:
+        raise Refused(decision.reason)
+    body = _text(text, "The action's text")
+    assert body is not None
+    if due_date is not None and due_date < local_date(now) and source_key is None:
+        raise InvalidInput(
+            f"{due_date:%d/%m/%Y} is in the past; a due date must be today or later."
+        )
+    status = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
+    action = Action(
+        number=next_action_number(s),
+        review=review,
+        text=body,
+        owner=owner,
+        lead_agency=lead_agency or (owner.agency if owner else None),
+        committee=committee,
+        due_date=due_date,
+        original_due_date=due_date,
+        status=status,
+        evidence_of_completion=evidence_of_completion,
+        completed_at=now if evidence_of_completion else None,
+        created_at=now,
+        last_update_at=now,
+        source_key=source_key,
+    )
+    action.findings = list(findings)
+    s.add(action)
+    _record(s, action, actor, now, "created", None, status.value, note)
+    if owner is not None or committee is not None:
+        _record(s, action, actor, now, "assigned", None, _owner_label(owner, committee))
+    if due_date is not None:
+        _record(s, action, actor, now, "due", None, _iso(due_date))
+    return _save(s, action)
+
+
+def _owner_label(owner: Person | None, committee: Committee | None) -> str:
+    parts = []
+    if owner is not None:
+        parts.append(owner.slack_id or owner.name)
+    if committee is not None:
+        parts.append(committee.code)
+    return " / ".join(parts)
+
+
+def assign(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    owner: Person | None,
+    now: datetime,
+    committee: Committee | None = None,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.ASSIGN, action)
+    if (
+        committee is not None
+        and committee.id != action.committee_id
+        and not actor.is_admin
+        and action.committee_id is not None
+        and committee.id not in actor.chairs
+    ):
+        raise Refused(f"Moving {action.ref} to {committee.code} needs its chair or an admin.")
+    if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
+        raise InvalidInput(f"{action.ref} is {action.status.label}; it cannot be reassigned.")
+    _check_version(action, expected_version)
+    before = _owner_label(action.owner, action.committee)
+    if owner is not None:
+        action.owner = owner
+        if owner.agency:
+            action.lead_agency = owner.agency
+    if committee is not None:
+        action.committee = committee
+    after = _owner_label(action.owner, action.committee)
+    if before == after:
+        return action
+    _record(s, action, actor, now, "assigned", before or None, after)
+    return _save(s, action)
+
+
+def _require_open(action: Action, what: str) -> None:
+    if action.status == Status.COMPLETE:
+        raise InvalidInput(
+            f"{action.ref} is complete and awaiting sign-off, so it cannot be {what}. "
+            f"The chair can `/lscb reopen {action.ref} <reason>` if more work is needed."
+        )
+    if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
+        raise InvalidInput(f"{action.ref} is {action.status.label}, so it cannot be {what}.")
+
+
+def update(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    word: str,
+    now: datetime,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Action:
+    key = normalise_update_word(word)
+    target = UPDATE_WORDS.get(key)
+    if target is None:
+        raise InvalidInput(f"“{word[:30]}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.")
+    action = get_action(s, ref)
+    _require(actor, Op.UPDATE, action)
+    _require_open(action, "updated")
+    _check_version(action, expected_version)
+    note = _text(note, "The note", required=False)
+    if isinstance(target, Status):
+        if action.status == target:
+            before = after = target.value
+        else:
+            before, after = action.status.value, target.value
+            action.status = target
+        _record(s, action, actor, now, "status", before, after, note)
+    else:
+        before_rating = action.owner_rating.value if action.owner_rating else None
+        action.owner_rating = target
+        if action.status == Status.NOT_STARTED:
+            _record(
+                s, action, actor, now, "status", Status.NOT_STARTED.value, Status.IN_PROGRESS.value
+            )
+            action.status = Status.IN_PROGRESS
+        _record(s, action, actor, now, "rating", before_rating, target.value, note)
+    if note:
+        action.latest_progress = note
+    return _save(s, action)
+
+
+def add_note(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    text: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.NOTE, action)
+    if action.status == Status.CANCELLED:
+        raise InvalidInput(f"{action.ref} is cancelled; notes can no longer be added.")
+    body = _text(text, "A progress note")
+    _check_version(action, expected_version)
+    action.latest_progress = body
+    _record(s, action, actor, now, "note", None, None, body)
+    return _save(s, action)
+
+
+def mark_done(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    evidence: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.DONE, action)
+    _require_open(action, "marked done again")
+    body = _text(
+        evidence,
+        f"Evidence of completion (what was done, and where it can be seen) for {action.ref}",
+    )
+    _check_version(action, expected_version)
+    before = action.status.value
+    action.status = Status.COMPLETE
+    action.evidence_of_completion = body
+    action.completed_at = now
+    _record(s, action, actor, now, "done", before, Status.COMPLETE.value, body)
+    return _save(s, action)
+
+
+def sign_off(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    now: datetime,
+    impact: str | None = None,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.SIGNOFF, action)
+    if action.status != Status.COMPLETE:
+        raise InvalidInput(
+            f"{action.ref} is {action.status.label}: only a complete action can be signed off. "
+            f"Its owner marks it done first with `/lscb done {action.ref} <evidence>`."
+        )
+    body = _text(impact, "Evidence of impact", required=False)
+    _check_version(action, expected_version)
+    action.status = Status.SIGNED_OFF
+    action.signed_off_at = now
+    action.signed_off_by_id = actor.person_id
+    if body:
+        action.evidence_of_impact = body
+    _record(s, action, actor, now, "signoff", Status.COMPLETE.value, Status.SIGNED_OFF.value, body)
+    return _save(s, action)
+
+
+def reopen(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    reason: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.REOPEN, action)
+    if action.status not in (Status.COMPLETE, Status.SIGNED_OFF):
+        raise InvalidInput(
+            f"{action.ref} is {action.status.label}; only a complete action can be reopened."
+        )
+    body = _text(reason, f"A reason for reopening {action.ref}")
+    _check_version(action, expected_version)
+    before = action.status.value
+    action.status = Status.IN_PROGRESS
+    action.signed_off_at = None
+    action.signed_off_by_id = None
+    action.completed_at = None
+    _record(s, action, actor, now, "reopen", before, Status.IN_PROGRESS.value, body)
+    return _save(s, action)
+
+
+def change_due(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    when: str | date,
+    reason: str | None,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.DUE, action)
+    if action.status in (Status.SIGNED_OFF, Status.CANCELLED, Status.COMPLETE):
+        raise InvalidInput(
+            f"{action.ref} is {action.status.label}; its due date can no longer change."
+        )
+    today = local_date(now)
+    try:
+        new_date = read_due_date(when, today) if isinstance(when, str) else when
+    except DateError as e:
+        raise InvalidInput(str(e)) from None
+    if new_date < today:
+        raise InvalidInput(
+            f"{new_date:%d/%m/%Y} is in the past; a due date must be today or later."
+        )
+    body = _text(
+        reason,
+        f"A reason for changing the due date of {action.ref}",
+        required=action.due_date is not None,
+    )
+    _check_version(action, expected_version)
+    if action.due_date == new_date:
+        raise InvalidInput(f"{action.ref} is already due on {new_date:%d/%m/%Y}.")
+    before = _iso(action.due_date)
+    if action.original_due_date is None:
+        action.original_due_date = new_date
+    action.due_date = new_date
+    _record(s, action, actor, now, "due", before, _iso(new_date), body)
+    return _save(s, action)
+
+
+def cancel(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    reason: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    action = get_action(s, ref)
+    _require(actor, Op.CANCEL, action)
+    if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
+        raise InvalidInput(f"{action.ref} is already {action.status.label}.")
+    body = _text(reason, f"A reason for cancelling {action.ref} (superseded, merged, ...)")
+    _check_version(action, expected_version)
+    before = action.status.value
+    action.status = Status.CANCELLED
+    _record(s, action, actor, now, "cancel", before, Status.CANCELLED.value, body)
+    return _save(s, action)
+
+
+def last_changed_by(s: Session, ref: str) -> str | None:
+    """Name of whoever wrote the latest event on an action (for "changed by X just now")."""
+    number = parse_ref(ref)
+    row = s.execute(
+        select(ActionEvent.actor_label, Person.name)
+        .join(Action, Action.id == ActionEvent.action_id)
+        .outerjoin(Person, Person.id == ActionEvent.actor_id)
+        .where(Action.number == number)
+        .order_by(ActionEvent.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return row[1] or row[0]

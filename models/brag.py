@@ -1,0 +1,110 @@
+"""BRAG: a pure function of the action, the clock and the settings. Never stored."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from models.calendar import LONDON, local_date, next_working_day, working_days_between
+from models.schema import Rating, Status
+
+
+class Brag(enum.StrEnum):
+    BLUE = "blue"
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    UNASSIGNED = "unassigned"  # no owner or no due date: listed for triage, not rated
+    CANCELLED = "cancelled"
+
+    @property
+    def emoji(self) -> str:
+        return {
+            "blue": ":large_blue_circle:",
+            "red": ":red_circle:",
+            "amber": ":large_orange_circle:",
+            "green": ":large_green_circle:",
+            "unassigned": ":white_circle:",
+            "cancelled": ":heavy_minus_sign:",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class BragRules:
+    amber_days: int = 14
+    drift_days: int = 30
+    tz: ZoneInfo = LONDON
+
+
+class Ratable(Protocol):
+    status: Status
+    owner_rating: Rating | None
+    due_date: date | None
+    owner_id: int | None
+    last_update_at: datetime
+
+
+@dataclass(frozen=True)
+class BragResult:
+    brag: Brag
+    reasons: tuple[str, ...] = ()
+    overdue: bool = False
+    working_days_overdue: int = 0
+    due_soon: bool = False
+    drifting: bool = False
+    awaiting_signoff: bool = False
+
+
+def effective_deadline(due: date) -> date:
+    """A due date on a weekend or bank holiday is met by the end of the next working day."""
+    return next_working_day(due)
+
+
+DEFAULT_RULES = BragRules()
+
+
+def rate(action: Ratable, now: datetime, rules: BragRules = DEFAULT_RULES) -> BragResult:
+    if action.status == Status.SIGNED_OFF:
+        return BragResult(Brag.BLUE, ("signed off",))
+    if action.status == Status.CANCELLED:
+        return BragResult(Brag.CANCELLED, ("cancelled",))
+    if action.status == Status.COMPLETE:
+        return BragResult(Brag.GREEN, ("complete, awaiting sign-off",), awaiting_signoff=True)
+    if action.owner_id is None or action.due_date is None:
+        missing = [
+            w
+            for w, gone in (
+                ("owner", action.owner_id is None),
+                ("due date", action.due_date is None),
+            )
+            if gone
+        ]
+        return BragResult(Brag.UNASSIGNED, tuple(f"no {m}" for m in missing))
+
+    today = local_date(now, rules.tz)
+    deadline = effective_deadline(action.due_date)
+    overdue = today > deadline
+    days_left = (action.due_date - today).days
+    due_soon = not overdue and days_left <= rules.amber_days
+    drifting = now - action.last_update_at >= timedelta(days=rules.drift_days)
+    wd_overdue = working_days_between(deadline, today) if overdue else 0
+
+    reasons: list[str] = []
+    if overdue:
+        reasons.append(f"overdue since {action.due_date:%d/%m/%Y}")
+    if action.owner_rating == Rating.OFF_TRACK:
+        reasons.append("owner says off track")
+    if reasons:
+        return BragResult(Brag.RED, tuple(reasons), overdue, wd_overdue, due_soon, drifting, False)
+    if due_soon:
+        reasons.append("due today" if days_left == 0 else f"due in {days_left} days")
+    if action.owner_rating == Rating.AT_RISK:
+        reasons.append("owner says at risk")
+    if drifting:
+        reasons.append(f"no update for {rules.drift_days}+ days")
+    if reasons:
+        return BragResult(Brag.AMBER, tuple(reasons), False, 0, due_soon, drifting, False)
+    return BragResult(Brag.GREEN, ("on course",))

@@ -1,0 +1,197 @@
+"""Reading due dates the British way: day before month, never month-first."""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+ACCEPTED_FORMS = "31/03/2027, 31-3-27, 31 March 2027, end of March, next Friday or in 2 weeks"
+
+MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(_cal.month_name):
+    if _i:
+        MONTHS[_name.lower()] = _i
+        MONTHS[_name[:3].lower()] = _i
+MONTHS["sept"] = 9
+
+WEEKDAYS: dict[str, int] = {}
+for _i, _name in enumerate(_cal.day_name):
+    WEEKDAYS[_name.lower()] = _i
+    WEEKDAYS[_name[:3].lower()] = _i
+WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_NUM_RE = r"\d{1,3}|" + "|".join(NUMBER_WORDS)
+
+NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})")
+ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+DAY_MONTH = re.compile(
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}|\d{{2}}))?"
+)
+MONTH_DAY = re.compile(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?")
+END_OF = re.compile(
+    rf"(?:the\s+)?end\s+of\s+(?:(?:the\s+)?(next|this)\s+)?({_MONTH_RE}|month|year|quarter)\.?(?:\s+(\d{{4}}))?"
+)
+MONTH_YEAR = re.compile(rf"({_MONTH_RE})\.?\s+(\d{{4}})")
+WEEKDAY = re.compile(rf"(?:(next|this|on)\s+)?({_DAY_RE})")
+IN_N = re.compile(rf"in\s+({_NUM_RE})\s+(day|working day|week|month|year)s?")
+N_FROM_NOW = re.compile(rf"({_NUM_RE})\s+(day|week|month|year)s?\s+(?:from\s+(?:now|today)|time)")
+
+
+class DateError(ValueError):
+    """A date that cannot be used; the message says why and shows the accepted forms."""
+
+
+def _year(text: str | None, default: int) -> int:
+    if text is None:
+        return default
+    y = int(text)
+    return 2000 + y if y < 100 else y
+
+
+def _number(text: str) -> int:
+    return NUMBER_WORDS[text] if text in NUMBER_WORDS else int(text)
+
+
+def _safe_date(y: int, m: int, d: int, original: str) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise DateError(
+            f"“{original}” is not a real date (dates are read day first: 31/03/2027). "
+            f"Try {ACCEPTED_FORMS}."
+        ) from None
+
+
+def _end_of_month(y: int, m: int) -> date:
+    return date(y, m, _cal.monthrange(y, m)[1])
+
+
+def _upcoming(candidate_for_year, today: date, year_given: bool) -> date:  # type: ignore[no-untyped-def]
+    """With no year given, the next occurrence that is not in the past."""
+    for year in range(today.year, today.year + 9):
+        try:
+            d: date = candidate_for_year(year)
+        except DateError:
+            continue  # 29 February outside a leap year
+        if year_given or d >= today:
+            return d
+    raise DateError(f"No such date is coming up. Try {ACCEPTED_FORMS}.")
+
+
+def parse_date(text: str, today: date) -> date:
+    """Read a date written the British way; raise DateError with a helpful message."""
+    original = (text or "").strip()
+    s = re.sub(r"\s+", " ", original.lower()).strip().rstrip(".")
+    if not s:
+        raise DateError(f"A date is needed. Try {ACCEPTED_FORMS}.")
+    if len(s) > 60:
+        raise DateError(f"That is too long to be a date. Try {ACCEPTED_FORMS}.")
+
+    if s == "today":
+        return today
+    if s == "tomorrow":
+        return today + timedelta(days=1)
+
+    if m := ISO.fullmatch(s):
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]), original)
+
+    if m := NUMERIC.fullmatch(s):
+        day, month = int(m[1]), int(m[2])
+        return _safe_date(_year(m[3], today.year), month, day, original)
+
+    if m := DAY_MONTH.fullmatch(s):
+        day, month = int(m[1]), MONTHS[m[2]]
+        _safe_date(2000, month, day, original)  # validates day/month (2000 is a leap year)
+        if m[3] is None:
+            return _upcoming(lambda y: _safe_date(y, month, day, original), today, False)
+        return _safe_date(_year(m[3], today.year), month, day, original)
+
+    if m := MONTH_DAY.fullmatch(s):
+        day, month = int(m[2]), MONTHS[m[1]]
+        _safe_date(2000, month, day, original)
+        if m[3] is None:
+            return _upcoming(lambda y: _safe_date(y, month, day, original), today, False)
+        return _safe_date(int(m[3]), month, day, original)
+
+    if m := END_OF.fullmatch(s):
+        which, unit, year_text = m[1], m[2], m[3]
+        if unit == "month":
+            base = today + relativedelta(months=1) if which == "next" else today
+            return _end_of_month(base.year, base.month)
+        if unit == "year":
+            return date(today.year + (1 if which == "next" else 0), 12, 31)
+        if unit == "quarter":
+            q_end_month = 3 * ((today.month - 1) // 3) + 3
+            d = _end_of_month(today.year, q_end_month)
+            if which == "next":
+                d = d + relativedelta(months=3)
+                d = _end_of_month(d.year, d.month)
+            return d
+        month = MONTHS[unit]
+        if year_text:
+            return _end_of_month(int(year_text), month)
+        return _upcoming(lambda y: _end_of_month(y, month), today, False)
+
+    if m := MONTH_YEAR.fullmatch(s):
+        return _end_of_month(int(m[2]), MONTHS[m[1]])
+
+    if m := WEEKDAY.fullmatch(s):
+        target = WEEKDAYS[m[2]]
+        ahead = (target - today.weekday()) % 7
+        if m[1] == "next" and ahead == 0:
+            ahead = 7
+        if m[1] != "next" and ahead == 0:
+            return today
+        return today + timedelta(days=ahead)
+
+    if (m := IN_N.fullmatch(s)) or (m := N_FROM_NOW.fullmatch(s)):
+        n, unit = _number(m[1]), m[2]
+        if n > 520:
+            raise DateError(f"“{original}” is too far ahead. Try {ACCEPTED_FORMS}.")
+        if unit == "working day":
+            from models.calendar import add_working_days
+
+            return add_working_days(today, n)
+        delta = {
+            "day": relativedelta(days=n),
+            "week": relativedelta(weeks=n),
+            "month": relativedelta(months=n),
+            "year": relativedelta(years=n),
+        }[unit]
+        return today + delta
+
+    raise DateError(f"I couldn't read “{original[:60]}” as a date. Try {ACCEPTED_FORMS}.")
+
+
+def read_due_date(text: str, today: date) -> date:
+    """A new due date: readable, and today or later."""
+    d = parse_date(text, today)
+    if d < today:
+        raise DateError(
+            f"{d:%d/%m/%Y} is in the past; a due date must be today or later. Try {ACCEPTED_FORMS}."
+        )
+    if d.year > today.year + 10:
+        raise DateError(f"{d:%d/%m/%Y} is more than ten years away. Try {ACCEPTED_FORMS}.")
+    return d

@@ -1,0 +1,36 @@
+"""Errors the domain raises. Each message is fit to show the person who asked."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base: something the user asked for could not be done; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    pass
+
+
+class Refused(DomainError):
+    """Not allowed for this person; the message says why."""
+
+
+class InvalidInput(DomainError):
+    """Missing reason, unreadable date, wrong state for the request, ..."""
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the action between reading and saving it."""
+
+    def __init__(self, ref: str, by: str | None = None) -> None:
+        self.ref = ref
+        self.by = by
+        who = by or "someone else"
+        super().__init__(
+            f"{ref} was changed by {who} just now, so your change was not saved. "
+            "Look at it again and try again."
+        )

@@ -1,0 +1,332 @@
+"""The organisation file: committees, people, admins and the board channel (TOML).
+
+Loading is idempotent: committees are matched by code and people by Slack id (or, for those
+not in Slack, by e-mail, then by name), and roles are made to match the file exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.schema import Committee, OrgSetting, Person, RoleAssignment, RoleKind
+
+TOP_KEYS = {"committee", "person", "admins", "board_channel", "organisation", "name"}
+COMMITTEE_KEYS = {"code", "name", "channel", "chairs", "aliases", "digest_day", "digest_time"}
+PERSON_KEYS = {"slack_id", "name", "agency", "email"}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+CHANNEL_RE = re.compile(r"^(#[a-z0-9][a-z0-9_\-]{0,79}|[CG][A-Z0-9]{2,30})$")
+
+
+class OrgFileError(ValueError):
+    """One line naming the file, the line and the problem."""
+
+
+@dataclass
+class OrgSummary:
+    committees_added: int = 0
+    committees_updated: int = 0
+    people_added: int = 0
+    people_updated: int = 0
+    roles_added: int = 0
+    roles_removed: int = 0
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.changes
+            or self.committees_added
+            or self.committees_updated
+            or self.people_added
+            or self.people_updated
+            or self.roles_added
+            or self.roles_removed
+        )
+
+
+class _Locator:
+    """Finds the line of a table or key in the raw text, so errors can name it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def table(self, name: str, index: int) -> int:
+        seen = -1
+        for i, line in enumerate(self.lines):
+            if re.match(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", line):
+                seen += 1
+                if seen == index:
+                    return i + 1
+        return 0
+
+    def key(self, name: str, index: int, key: str, needle: str | None = None) -> int:
+        start = self.table(name, index)
+        if not start:
+            return self.top_key(key, needle)
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            if re.match(r"^\s*\[", line):
+                break
+            if re.match(rf"^\s*{re.escape(key)}\s*=", line) and (needle is None or needle in line):
+                return i + 1
+        if needle is not None:
+            for i in range(start, len(self.lines)):
+                if re.match(r"^\s*\[", self.lines[i]):
+                    break
+                if needle in self.lines[i]:
+                    return i + 1
+        return start
+
+    def top_key(self, key: str, needle: str | None = None) -> int:
+        for i, line in enumerate(self.lines):
+            if re.match(r"^\s*\[", line):
+                break
+            if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                if needle is None or needle in line:
+                    return i + 1
+                for j in range(i, len(self.lines)):
+                    if needle in self.lines[j]:
+                        return j + 1
+                return i + 1
+        return 0
+
+
+@dataclass
+class OrgFile:
+    committees: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    admins: list[str]
+    board_channel: str | None
+
+
+def read_org_file(path: Path) -> OrgFile:
+    where = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OrgFileError(f"{where}: no such file") from None
+    except UnicodeDecodeError:
+        raise OrgFileError(f"{where}: not UTF-8 text; save it as UTF-8 and try again") from None
+    except OSError as e:
+        raise OrgFileError(f"{where}: cannot be read ({e.strerror})") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as e:
+        raise OrgFileError(f"{where}: not valid TOML: {e}") from None
+    loc = _Locator(raw)
+
+    def fail(line: int, message: str) -> OrgFileError:
+        return OrgFileError(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+
+    for key in data:
+        if key not in TOP_KEYS:
+            raise fail(
+                loc.top_key(key) or loc.table(key, 0),
+                f"unknown key “{key}” (expected one of: {', '.join(sorted(TOP_KEYS))})",
+            )
+
+    committees = data.get("committee", [])
+    people = data.get("person", [])
+    if not isinstance(committees, list) or not isinstance(people, list):
+        raise fail(0, "use [[committee]] and [[person]] tables")
+
+    for i, c in enumerate(committees):
+        for key in c:
+            if key not in COMMITTEE_KEYS:
+                raise fail(
+                    loc.key("committee", i, key),
+                    f"unknown committee key “{key}” (expected: {', '.join(sorted(COMMITTEE_KEYS))})",
+                )
+        for key in ("code", "name"):
+            if not isinstance(c.get(key), str) or not c[key].strip():
+                raise fail(loc.table("committee", i), f"committee {i + 1} has no {key}")
+        if not re.fullmatch(r"[A-Za-z0-9&_\-]{1,32}", c["code"]):
+            raise fail(
+                loc.key("committee", i, "code"),
+                f"committee code “{c['code']}” must be letters and digits, at most 32",
+            )
+        if "channel" in c and not CHANNEL_RE.match(str(c["channel"])):
+            raise fail(
+                loc.key("committee", i, "channel"),
+                f"channel “{c['channel']}” should be a channel id (C0123ABC) or #name",
+            )
+        if "digest_day" in c and str(c["digest_day"]).lower()[:3] not in DAYS:
+            raise fail(
+                loc.key("committee", i, "digest_day"),
+                f"digest_day “{c['digest_day']}” should be a day such as Monday",
+            )
+        if "digest_time" in c and not re.fullmatch(
+            r"([01]\d|2[0-3]):[0-5]\d", str(c["digest_time"])
+        ):
+            raise fail(
+                loc.key("committee", i, "digest_time"),
+                f"digest_time “{c['digest_time']}” should be HH:MM (24-hour)",
+            )
+        for key in ("chairs", "aliases"):
+            if key in c and (
+                not isinstance(c[key], list) or not all(isinstance(x, str) for x in c[key])
+            ):
+                raise fail(loc.key("committee", i, key), f"{key} should be a list of strings")
+    codes = [c["code"].upper() for c in committees]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise fail(
+                loc.key("committee", codes.index(code), "code"),
+                f"committee code {code} appears twice",
+            )
+
+    slack_ids: set[str] = set()
+    for i, p in enumerate(people):
+        for key in p:
+            if key not in PERSON_KEYS:
+                raise fail(
+                    loc.key("person", i, key),
+                    f"unknown person key “{key}” (expected: {', '.join(sorted(PERSON_KEYS))})",
+                )
+        if not isinstance(p.get("name"), str) or not p["name"].strip():
+            raise fail(loc.table("person", i), f"person {i + 1} has no name")
+        sid = p.get("slack_id")
+        if sid is not None:
+            if not isinstance(sid, str) or not SLACK_USER_RE.match(sid):
+                raise fail(
+                    loc.key("person", i, "slack_id"),
+                    f"“{sid}” is not a Slack user id (they look like U0123ABCD)",
+                )
+            if sid in slack_ids:
+                raise fail(
+                    loc.key("person", i, "slack_id"), f"Slack id {sid} is given to two people"
+                )
+            slack_ids.add(sid)
+        email = p.get("email")
+        if email is not None and (not isinstance(email, str) or "@" not in email):
+            raise fail(loc.key("person", i, "email"), f"“{email}” is not an e-mail address")
+
+    for i, c in enumerate(committees):
+        for chair in c.get("chairs", []):
+            if chair not in slack_ids:
+                raise fail(
+                    loc.key("committee", i, "chairs", chair),
+                    f"chair {chair} of {c['code']} is not a [[person]] in this file; add them as a person first",
+                )
+    admins = data.get("admins", [])
+    if not isinstance(admins, list):
+        raise fail(loc.top_key("admins"), "admins should be a list of Slack ids")
+    for a in admins:
+        if a not in slack_ids:
+            raise fail(
+                loc.top_key("admins", str(a)),
+                f"admin {a} is not a [[person]] in this file; add them as a person first",
+            )
+    board = data.get("board_channel")
+    if board is not None and not CHANNEL_RE.match(str(board)):
+        raise fail(
+            loc.top_key("board_channel"),
+            f"board_channel “{board}” should be a channel id (C0123ABC) or #name",
+        )
+    return OrgFile(committees, people, [str(a) for a in admins], board)
+
+
+def _set(obj: Any, attr: str, value: Any, summary: OrgSummary, label: str) -> bool:
+    if getattr(obj, attr) != value:
+        setattr(obj, attr, value)
+        summary.changes.append(f"{label}: {attr} changed")
+        return True
+    return False
+
+
+def apply_org(s: Session, org: OrgFile) -> OrgSummary:
+    summary = OrgSummary()
+    committees = {c.code: c for c in s.scalars(select(Committee))}
+    by_code: dict[str, Committee] = {}
+    for c in org.committees:
+        code = c["code"].upper()
+        crow = committees.get(code)
+        if crow is None:
+            crow = Committee(code=code, name=c["name"].strip())
+            s.add(crow)
+            summary.committees_added += 1
+        changed = False
+        changed |= _set(crow, "name", c["name"].strip(), summary, code)
+        changed |= _set(crow, "channel", c.get("channel"), summary, code)
+        changed |= _set(crow, "aliases", "\n".join(c.get("aliases", [])) or None, summary, code)
+        changed |= _set(
+            crow, "digest_day", str(c.get("digest_day", "mon")).lower()[:3], summary, code
+        )
+        changed |= _set(crow, "digest_time", str(c.get("digest_time", "09:00")), summary, code)
+        if changed and crow.id is not None:
+            summary.committees_updated += 1
+        by_code[code] = crow
+
+    people = list(s.scalars(select(Person)))
+    by_slack = {p.slack_id: p for p in people if p.slack_id}
+    by_email = {p.email.lower(): p for p in people if p.email}
+    by_name = {p.name.lower(): p for p in people if not p.slack_id}
+    persons: dict[str, Person] = {}
+    for entry in org.people:
+        sid = entry.get("slack_id")
+        email = entry.get("email")
+        row: Person | None = (
+            (by_slack.get(sid) if sid else None)
+            or (by_email.get(email.lower()) if email else None)
+            or (by_name.get(entry["name"].strip().lower()) if not sid else None)
+        )
+        if row is None:
+            row = Person(name=entry["name"].strip(), active=True)
+            s.add(row)
+            summary.people_added += 1
+            new = True
+        else:
+            new = False
+        label = sid or entry["name"]
+        changed = False
+        changed |= _set(row, "slack_id", sid, summary, label)
+        changed |= _set(row, "name", entry["name"].strip(), summary, label)
+        changed |= _set(row, "agency", entry.get("agency"), summary, label)
+        changed |= _set(row, "email", email, summary, label)
+        if changed and not new:
+            summary.people_updated += 1
+        if sid:
+            persons[sid] = row
+    s.flush()
+
+    wanted: set[tuple[int, RoleKind, int | None]] = set()
+    for sid in org.admins:
+        wanted.add((persons[sid].id, RoleKind.ADMIN, None))
+    for c in org.committees:
+        for sid in c.get("chairs", []):
+            wanted.add((persons[sid].id, RoleKind.CHAIR, by_code[c["code"].upper()].id))
+    existing = {(r.person_id, r.role, r.committee_id): r for r in s.scalars(select(RoleAssignment))}
+    for key, role in existing.items():
+        if key not in wanted:
+            s.delete(role)
+            summary.roles_removed += 1
+    for key in wanted - existing.keys():
+        s.add(RoleAssignment(person_id=key[0], role=key[1], committee_id=key[2]))
+        summary.roles_added += 1
+
+    current = s.get(OrgSetting, "board_channel")
+    if org.board_channel is not None:
+        if current is None:
+            s.add(OrgSetting(key="board_channel", value=org.board_channel))
+            summary.changes.append("board channel set")
+        elif current.value != org.board_channel:
+            current.value = org.board_channel
+            summary.changes.append("board channel changed")
+    s.flush()
+    # Roles were changed through the table; refresh so `Person.roles` is current in this session.
+    for person in persons.values():
+        s.expire(person, ["roles"])
+    return summary
+
+
+def board_channel(s: Session) -> str | None:
+    row = s.get(OrgSetting, "board_channel")
+    return row.value if row else None

@@ -1,0 +1,146 @@
+"""Who may do what. Every refusal says why."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from models.schema import Action, Person
+
+
+class Op(enum.StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    ASSIGN = "assign"
+    UPDATE = "update"
+    NOTE = "note"
+    DONE = "done"
+    DUE = "due"
+    SIGNOFF = "signoff"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+
+
+OWNER_OPS = {Op.VIEW, Op.UPDATE, Op.NOTE, Op.DONE, Op.DUE}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone (or the system itself, for imports and jobs) acting on actions."""
+
+    person_id: int | None
+    label: str
+    slack_id: str | None = None
+    is_admin: bool = False
+    chairs: frozenset[int] = field(default_factory=frozenset)
+    is_system: bool = False
+
+    @classmethod
+    def of(cls, person: Person) -> Actor:
+        return cls(
+            person_id=person.id,
+            label=person.name,
+            slack_id=person.slack_id,
+            is_admin=person.is_admin,
+            chairs=frozenset(person.chaired_committee_ids),
+        )
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        return cls(person_id=None, label=label, is_admin=True, is_system=True)
+
+    @classmethod
+    def stranger(cls, slack_id: str, label: str | None = None) -> Actor:
+        return cls(person_id=None, label=label or slack_id, slack_id=slack_id)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def can_see(actor: Actor, action: Action) -> Decision:
+    if not action.confidential:
+        return ALLOW
+    if actor.is_admin or (action.committee_id in actor.chairs) or _owns(actor, action):
+        return ALLOW
+    return Decision(
+        False,
+        f"{action.ref} belongs to a confidential review: only admins, the accountable "
+        "chair and the owner can see it.",
+    )
+
+
+def _owns(actor: Actor, action: Action) -> bool:
+    return actor.person_id is not None and action.owner_id == actor.person_id
+
+
+def check(
+    actor: Actor, op: Op, action: Action | None = None, *, committee_id: int | None = None
+) -> Decision:
+    """May `actor` perform `op` on `action` (or, for CREATE, in `committee_id`)?"""
+    if op == Op.CREATE:
+        if actor.is_admin:
+            return ALLOW
+        if committee_id is not None and committee_id in actor.chairs:
+            return ALLOW
+        if actor.chairs:
+            return Decision(
+                False,
+                "Chairs can add actions only to their own committee: name it with `committee CODE`.",
+            )
+        return Decision(
+            False, "Only the business unit (admins) and committee chairs can add actions."
+        )
+    assert action is not None
+    seen = can_see(actor, action)
+    if not seen:
+        return seen
+    if op == Op.VIEW:
+        return ALLOW
+    if actor.is_admin:
+        return ALLOW
+    chair = action.committee_id is not None and action.committee_id in actor.chairs
+    owner = _owns(actor, action)
+    if op == Op.CANCEL:
+        return Decision(False, f"Only an admin can cancel {action.ref}.")
+    if op == Op.SIGNOFF:
+        if chair and owner:
+            return Decision(
+                False, f"You own {action.ref}, so another chair or an admin must sign it off."
+            )
+        if chair:
+            return ALLOW
+        if owner:
+            return Decision(
+                False,
+                f"Owners cannot sign off their own actions: the chair of {_committee(action)} or an admin signs off {action.ref}.",
+            )
+        return Decision(
+            False, f"Only the chair of {_committee(action)} or an admin can sign off {action.ref}."
+        )
+    if chair:
+        return ALLOW
+    if op in OWNER_OPS and owner:
+        return ALLOW
+    if op in (Op.REOPEN, Op.ASSIGN):
+        return Decision(
+            False,
+            f"Only the chair of {_committee(action)} or an admin can {'reopen' if op == Op.REOPEN else 'reassign'} {action.ref}.",
+        )
+    who = action.owner.name if action.owner is not None else "nobody yet"
+    return Decision(
+        False,
+        f"{action.ref} is owned by {who}: only its owner, the chair of {_committee(action)} or an admin can change it.",
+    )
+
+
+def _committee(action: Action) -> str:
+    return action.committee.code if action.committee is not None else "its committee"

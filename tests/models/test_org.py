@@ -1,0 +1,89 @@
+"""The organisation file: loads idempotently; bad files fail in one line that names the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models.org import OrgFileError, apply_org, board_channel, read_org_file
+from models.schema import Committee, Person, RoleAssignment
+from tests.conftest import EXAMPLE_ORG
+
+SEED_COMMITTEES = {"QAEC", "PDC", "CSE", "LIG", "PMSG"}
+
+
+def test_example_org_names_the_seed_committees(session_factory) -> None:
+    with session_factory.begin() as s:
+        apply_org(s, read_org_file(EXAMPLE_ORG))
+    with session_factory() as s:
+        assert set(s.scalars(select(Committee.code))) == SEED_COMMITTEES
+        qaec = s.scalars(select(Committee).where(Committee.code == "QAEC")).one()
+        assert qaec.name == "Quality & Audit Evidence Committee"
+        assert [p.slack_id for p in qaec.chairs] == ["U0QAECCH1"]
+        assert board_channel(s) == "#lscb-board"
+        admin = s.scalars(select(Person).where(Person.slack_id == "U0BUSMGR1")).one()
+        assert admin.is_admin
+
+
+def test_loading_twice_changes_nothing(session_factory) -> None:
+    with session_factory.begin() as s:
+        assert apply_org(s, read_org_file(EXAMPLE_ORG)).changed
+    with session_factory.begin() as s:
+        assert not apply_org(s, read_org_file(EXAMPLE_ORG)).changed
+    with session_factory() as s:
+        assert len(s.scalars(select(Person)).all()) == 12
+        assert len(s.scalars(select(RoleAssignment)).all()) == 7
+
+
+def test_changes_in_the_file_are_applied(session_factory, tmp_path: Path) -> None:
+    with session_factory.begin() as s:
+        apply_org(s, read_org_file(EXAMPLE_ORG))
+    text = EXAMPLE_ORG.read_text().replace('chairs = ["U0QAECCH1"]', 'chairs = ["U0DESNURS"]')
+    changed = tmp_path / "org.toml"
+    changed.write_text(text)
+    with session_factory.begin() as s:
+        summary = apply_org(s, read_org_file(changed))
+        assert summary.roles_added == 1 and summary.roles_removed == 1
+    with session_factory() as s:
+        qaec = s.scalars(select(Committee).where(Committee.code == "QAEC")).one()
+        assert [p.slack_id for p in qaec.chairs] == ["U0DESNURS"]
+
+
+BAD = [
+    (
+        '[[committee]]\ncode = "Q"\nname = "Q"\ncolour = "red"\n',
+        ":4: unknown committee key “colour”",
+    ),
+    (
+        '[[person]]\nslack_id = "U0AAA1"\nname = "A"\n\n[[committee]]\ncode = "Q"\nname = "Q"\nchairs = ["U0NOBODY"]\n',
+        ":8: chair U0NOBODY of Q is not a [[person]]",
+    ),
+    ('boardchannel = "#x"\n', ":1: unknown key “boardchannel”"),
+    ('[[person]]\nslack_id = "bob"\nname = "Bob"\n', ":2: “bob” is not a Slack user id"),
+    ('admins = ["U0AAA1"]\n', ":1: admin U0AAA1 is not a [[person]]"),
+    (
+        '[[committee]]\ncode = "Q"\nname = "Q"\ndigest_time = "9am"\n',
+        ":4: digest_time “9am” should be HH:MM",
+    ),
+    ("[[committee]\n", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize("content,message", BAD)
+def test_bad_files_fail_with_one_line_naming_the_line(
+    session_factory, tmp_path, content, message
+) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(content)
+    with pytest.raises(OrgFileError) as e:
+        read_org_file(path)
+    assert message in str(e.value)
+    assert str(e.value).startswith(str(path))
+    assert "\n" not in str(e.value).strip()
+
+
+def test_missing_file_says_so(tmp_path) -> None:
+    with pytest.raises(OrgFileError, match="no such file"):
+        read_org_file(tmp_path / "nope.toml")
