@@ -1,0 +1,22 @@
+"""Identifiers shared by every message that carries buttons, and the handlers that answer them.
+
+A button's `value` is the action's reference (`A-12`); a modal's `private_metadata` is JSON with
+at least `ref` and the `version` the modal showed (so a stale form is refused, not applied).
+"""
+
+BUTTON_UPDATE = "lscb_update"
+BUTTON_NOTE = "lscb_note"
+BUTTON_DONE = "lscb_done"
+BUTTON_DUE = "lscb_due"
+BUTTON_SIGNOFF = "lscb_signoff"
+BUTTON_SHOW = "lscb_show"
+BUTTON_NEXT_PAGE = "lscb_next_page"
+
+MODAL_UPDATE = "lscb_update_modal"
+MODAL_NOTE = "lscb_note_modal"
+MODAL_DONE = "lscb_done_modal"
+MODAL_DUE = "lscb_due_modal"
+MODAL_SIGNOFF = "lscb_signoff_modal"
+MODAL_ADD = "lscb_add_modal"
+
+ACTION_BUTTONS = (BUTTON_UPDATE, BUTTON_NOTE, BUTTON_DONE, BUTTON_DUE, BUTTON_SIGNOFF)
