@@ -5,6 +5,16 @@ OpenAPI description (``spec.check_call``); ``signing`` signs requests as Slack d
 shows Block Kit as terminal text.
 """
 
+from bot.standin.render import (
+    InputField,
+    Interactive,
+    Rendered,
+    mrkdwn_to_text,
+    render_blocks,
+    render_message,
+    render_view,
+    view_state,
+)
 from bot.standin.server import (
     PostedMessage,
     RecordedCall,
@@ -18,6 +28,14 @@ from bot.standin.signing import sign, signed_headers
 from bot.standin.spec import check_call
 
 __all__ = [
+    "InputField",
+    "Interactive",
+    "Rendered",
+    "mrkdwn_to_text",
+    "render_blocks",
+    "render_message",
+    "render_view",
+    "view_state",
     "PostedMessage",
     "RecordedCall",
     "RecordedResponse",
