@@ -19,10 +19,13 @@ run: install
 	$(LSCB) org load examples/org.toml
 	$(LSCB) actions list
 
+CODE := $(wildcard bot models jobs importer reports)
+CHECKED := $(CODE) $(wildcard tests benchmarks)
+
 lint: install
-	$(BIN)/ruff check bot models jobs importer reports tests benchmarks
-	$(BIN)/ruff format --check bot models jobs importer reports tests benchmarks
-	$(BIN)/mypy bot models jobs importer reports
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
+	$(BIN)/mypy $(CODE)
 
 test: lint
 	$(BIN)/pytest
