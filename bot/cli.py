@@ -21,6 +21,7 @@ from models.errors import DomainError
 # Modules that add subcommands: each has `register(subparsers)` and sets `func(args, ctx) -> int`.
 COMMAND_MODULES: list[str] = [
     "bot.cli_core",
+    "importer.cli",
 ]
 
 log = logging.getLogger("lscb")

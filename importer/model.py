@@ -23,6 +23,8 @@ class ParsedActivity:
     committee: str | None = None  # the committee as the document names it
     lead_agency: str | None = None
     delivered: bool = False
+    progress: str | None = None  # trackers only: the latest progress note
+    evidence: str | None = None  # trackers only: evidence of completion
 
 
 @dataclass

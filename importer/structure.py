@@ -350,12 +350,13 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
             entry.header.append(line)
             part = "header"
             continue
+        unmarked = with_marker(line).marker is None
         nxt = _next_nonblank(lines, i)
         before_entry = nxt is not None and bool(_START.match(nxt.text))
         if (
             before_entry
             and _SECTION.match(text)
-            and line.marker is None
+            and unmarked
             and _short(text)
             and not text.endswith(".")
             and part in ("outside", "activities", "findings", "loose")
@@ -366,7 +367,7 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
             entry = None
             continue
         if entry is None:
-            if line.marker is None and _short(text) and not text.endswith("."):
+            if unmarked and _short(text) and not text.endswith("."):
                 section = _clean(text)
             else:
                 ignored += 1
@@ -400,8 +401,7 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
             continue
         if (
             part == "activities"
-            and line.marker is None
-            and not line.text[:1].isspace()
+            and unmarked
             and text.endswith(":")
             and _short(text)
             and any(not ln.blank for ln in entry.activities)

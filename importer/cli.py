@@ -1,0 +1,170 @@
+"""`lscb import FILE [--dry-run] [--json]`: read an index or tracker and store it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from importer.errors import ImportFileError
+from importer.model import ParsedIndex
+from importer.parse import parse_file
+
+if TYPE_CHECKING:
+    from bot.cli import CliContext
+    from importer.store import CommitteeMatcher, ImportSummary
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "import",
+        help="import a Learning and Improvement Index (.txt, .pdf, .docx) or an action tracker (.xlsx, .csv)",
+    )
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; write nothing"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print the reviews as JSON on standard output"
+    )
+    p.set_defaults(func=cmd_import)
+
+
+class _Bar:
+    """A progress bar on standard error, shown only to a person at a terminal on long files."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 10 or not sys.stderr.isatty():
+            return
+        filled = int(30 * done / total)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+        if done == total:
+            sys.stderr.write("\n")
+
+
+def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> dict[str, Any]:
+    reviews = []
+    for r in index.reviews:
+        activities = []
+        for a in r.activities:
+            matched = committees.match(a.committee) if committees is not None else None
+            activities.append(
+                {
+                    "text": a.text,
+                    "due_date": a.due_date.isoformat() if a.due_date else None,
+                    "owner": a.owner,
+                    "committee": matched.code if matched is not None else None,
+                    "committee_text": a.committee,
+                    "lead_agency": a.lead_agency,
+                    "delivered": a.delivered,
+                    "status": "complete" if a.delivered else "not_started",
+                    "progress": a.progress,
+                    "evidence": a.evidence,
+                }
+            )
+        reviews.append(
+            {
+                "type": r.type,
+                "name": r.name,
+                "date": r.date_text,
+                "month": r.month.isoformat() if r.month else None,
+                "section": r.section,
+                "confidential": r.confidential,
+                "overview": r.overview,
+                "findings": [
+                    {"number": f.number, "text": f.text, "heading": f.heading} for f in r.findings
+                ],
+                "activities": activities,
+            }
+        )
+    out: dict[str, Any] = {"reviews": reviews, "warnings": list(index.warnings)}
+    if index.columns is not None:
+        out["columns"] = {"mapped": index.columns.mapped, "ignored": index.columns.ignored}
+    return out
+
+
+def _describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -> list[str]:
+    n_find = sum(len(r.findings) for r in index.reviews)
+    delivered = [a for r in index.reviews for a in r.activities if a.delivered]
+    lines = [
+        f"Read {len(index.reviews)} reviews, {n_find} findings, {index.activity_count} improvement "
+        f"activities ({len(delivered)} reported as delivered: imported as complete, awaiting sign-off)."
+    ]
+    if index.columns is not None:
+        mapped = ", ".join(f"{h} → {f}" for h, f in index.columns.mapped.items())
+        lines.append(f"Columns mapped: {mapped}.")
+        lines.append(f"Columns ignored: {', '.join(index.columns.ignored) or 'none'}.")
+    for r in index.reviews:
+        for n, a in enumerate(r.activities, start=1):
+            if a.delivered:
+                lines.append(f"  delivered: {r.name}, activity {n}")
+    if summary is not None:
+        verb = "Would import" if dry_run else "Imported"
+        lines.append(
+            f"{verb}: reviews {summary.reviews_created} created, {summary.reviews_updated} updated, "
+            f"{summary.reviews_unchanged} unchanged; findings {summary.findings_created} created, "
+            f"{summary.findings_updated} updated, {summary.findings_removed} removed; actions "
+            f"{summary.actions_created} created, {summary.actions_updated} updated, "
+            f"{summary.actions_unchanged} unchanged; committees matched {summary.committees_matched}"
+            f" (not matched {summary.committees_unmatched}); unassigned {summary.unassigned}."
+        )
+        if summary.actions_not_in_document:
+            lines.append(
+                f"{summary.actions_not_in_document} earlier imported actions are no longer in the "
+                "document; they were left as they are."
+            )
+        lines.extend(f"  {c}" for c in summary.changes)
+        if not summary.changed:
+            lines.append("Nothing changed: this document was already imported.")
+    lines.extend(f"warning: {w}" for w in index.warnings)
+    return lines
+
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from bot.cli import CliError, emit_json
+    from bot.store import SchemaMissing
+    from importer.store import resolve, store_index
+
+    try:
+        index = parse_file(args.file)
+    except ImportFileError as e:
+        raise CliError(str(e)) from None
+
+    name = Path(args.file).name
+    summary: ImportSummary | None = None
+    data: dict[str, Any] | None = None
+    now = ctx.clock.now()
+    bar = _Bar(f"Importing {name}")
+    if args.dry_run:
+        try:
+            store = ctx.store()
+        except SchemaMissing:
+            print("Dry run without a database: committees are not matched.", file=sys.stderr)
+            data = to_json(index)
+        else:
+            with store.session_factory() as s:
+                try:
+                    summary = store_index(s, index, now=now, source_name=name, progress=bar)
+                    data = to_json(index, resolve(s, index)[0])
+                finally:
+                    s.rollback()  # a dry run writes nothing
+    else:
+        store = ctx.store()
+        with store.session_factory.begin() as s:
+            summary = store_index(s, index, now=now, source_name=name, progress=bar)
+            data = to_json(index, resolve(s, index)[0])
+    if args.json:
+        assert data is not None
+        if summary is not None:
+            data["summary"] = summary.as_dict()
+        emit_json(data)
+    for line in _describe(index, summary, args.dry_run):
+        print(line, file=sys.stderr)
+    return 0

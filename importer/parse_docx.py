@@ -1,0 +1,130 @@
+"""Word indexes: each entry is a table of label cells; bullets and numbering are real Word lists."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from importer.errors import ImportFileError
+from importer.model import ParsedIndex
+from importer.structure import Line, parse_lines
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _Numbering:
+    """Works out whether a list paragraph is a bullet or which number it carries."""
+
+    def __init__(self, document: Any) -> None:
+        self.formats: dict[tuple[str, int], str] = {}
+        self.counters: dict[tuple[str, int], int] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, str]] = {}
+        for an in root.findall(f"{_W}abstractNum"):
+            levels = {}
+            for lvl in an.findall(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal"
+                )
+            abstract[an.get(f"{_W}abstractNumId", "")] = levels
+        for num in root.findall(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is None:
+                continue
+            for ilvl, fmt in abstract.get(ref.get(f"{_W}val", ""), {}).items():
+                self.formats[(num.get(f"{_W}numId", ""), ilvl)] = fmt
+
+    def marker(self, paragraph: Any) -> str | None:
+        ppr = paragraph._p.pPr
+        numpr = ppr.numPr if ppr is not None else None
+        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+        if numpr is None or numpr.numId is None:
+            if "list bullet" in style:
+                return "bullet"
+            if "list number" in style:
+                key = ("style:" + style, 0)
+                self.counters[key] = self.counters.get(key, 0) + 1
+                return str(self.counters[key])
+            return None
+        num_id = str(numpr.numId.val)
+        ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        fmt = self.formats.get((num_id, ilvl), "bullet" if "bullet" in style else "decimal")
+        if fmt in ("bullet", "none"):
+            return "bullet"
+        key = (num_id, ilvl)
+        self.counters[key] = self.counters.get(key, 0) + 1
+        for deeper in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
+            del self.counters[deeper]
+        return str(self.counters[key])
+
+
+def _paragraph_lines(paragraph: Any, numbering: _Numbering, out: list[Line]) -> None:
+    text = paragraph.text.replace("\u00a0", " ")
+    style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    marker = numbering.marker(paragraph)
+    heading = style.startswith(("heading", "title"))
+    parts = [p.strip() for p in text.split("\n")]
+    first = True
+    for part in parts:
+        if not part:
+            continue
+        out.append(Line(part, marker if first else None, False, heading, len(out) + 1))
+        first = False
+    out.append(Line("", lineno=len(out) + 1))
+
+
+def docx_lines(document: Any) -> tuple[list[Line], int]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    numbering = _Numbering(document)
+    lines: list[Line] = []
+    tables = 0
+    for block in document.element.body.iterchildren():
+        if block.tag == f"{_W}p":
+            _paragraph_lines(Paragraph(block, document), numbering, lines)
+        elif block.tag == f"{_W}tbl":
+            tables += 1
+            table = Table(block, document)
+            for row in table.rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue  # a merged cell is returned once per grid column it spans
+                    seen.add(id(cell._tc))
+                    for paragraph in cell.paragraphs:
+                        _paragraph_lines(paragraph, numbering, lines)
+    return lines, tables
+
+
+def parse_docx(path: str | Path) -> ParsedIndex:
+    import docx
+
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise ImportFileError(path, "the file is empty")
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(path, "this is not a Word document (.docx) or it is damaged")
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds for a broken package
+        raise ImportFileError(
+            path, f"the Word document cannot be read ({type(exc).__name__})"
+        ) from None
+    lines, tables = docx_lines(document)
+    if not tables:
+        raise ImportFileError(
+            path, "the Word document has no tables (an index keeps each review in a table)"
+        )
+    index = ParsedIndex()
+    parse_lines(lines, index)
+    if not index.reviews:
+        raise ImportFileError(
+            path, 'no review entries found in its tables (expected a "Type of Review:" cell)'
+        )
+    return index
