@@ -46,6 +46,12 @@ Reply = tuple[int, Any, dict[str, str]]  # status, JSON body (None: drop the con
 TRANSPORT_FAULTS = frozenset(
     {"rate_limited", "server_error", "unavailable", "timeout", "timeout_after_processing"}
 )
+_FAULT_STATUS = {"rate_limited": 429, "server_error": 500, "unavailable": 503}
+_FAULT_ERROR = {
+    "rate_limited": "ratelimited",
+    "server_error": "fatal_error",
+    "unavailable": "fatal_error",
+}
 MAX_HOLD_SECONDS = 30.0
 RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
@@ -510,8 +516,8 @@ class SlackStandIn:
 
         if transport in ("rate_limited", "server_error", "unavailable"):
             assert fault is not None
-            status = {"rate_limited": 429, "server_error": 500, "unavailable": 503}[transport]
-            error = {"rate_limited": "ratelimited"}.get(transport, "fatal_error")
+            status = _FAULT_STATUS[transport]
+            error = _FAULT_ERROR[transport]
             body = {"ok": False, "error": error}
             if transport == "rate_limited":
                 headers["Retry-After"] = str(fault.retry_after)
@@ -561,8 +567,8 @@ class SlackStandIn:
 
     def _handle_upload(self, file_id: str, data: bytes) -> Reply:
         fault = self._take_fault("upload")
-        if fault and fault.kind in ("server_error", "unavailable", "rate_limited"):
-            return {"rate_limited": 429, "unavailable": 503}.get(fault.kind, 500), None, {}
+        if fault and fault.kind in _FAULT_STATUS:
+            return _FAULT_STATUS[fault.kind], {"ok": False, "error": _FAULT_ERROR[fault.kind]}, {}
         if fault and fault.kind.startswith("timeout"):
             self._hold(fault)
             return 0, None, {}
@@ -602,10 +608,8 @@ class SlackStandIn:
                 status, error = 404, "used_url"
                 problems.append(f"response_url: used more than {RESPONSE_URL_USES} times")
             elif fault is not None:
-                status = {"rate_limited": 429, "server_error": 500, "unavailable": 503}.get(
-                    fault.kind, 200
-                )
-                error = "fault" if status != 200 else fault.kind
+                status = _FAULT_STATUS.get(fault.kind, 200)
+                error = _FAULT_ERROR.get(fault.kind, fault.kind)
             elif problems:
                 status, error = 400, "invalid_blocks"
             else:
@@ -617,7 +621,10 @@ class SlackStandIn:
         log.debug("stand-in response_url: %s", error or "ok")
         if error is None:
             return 200, {"ok": True}, {}
-        return status, {"ok": False, "error": error}, {}
+        headers = {}
+        if fault is not None and fault.kind == "rate_limited":
+            headers["Retry-After"] = str(fault.retry_after)
+        return status, {"ok": False, "error": error}, headers
 
     def _apply_response(self, target: _ResponseUrl, payload: dict[str, Any]) -> None:
         blocks = _as_list(payload.get("blocks"))

@@ -395,3 +395,14 @@ def test_logs_name_methods_not_message_text(slack, client, caplog):
         WebhookClient(slack.new_response_url()).send(text="Child known as Mary")
     assert "chat.postMessage" in caplog.text
     assert "Mary" not in caplog.text
+
+
+def test_response_url_faults(slack):
+    webhook = WebhookClient(slack.new_response_url())
+    slack.fail_next("response_url", "rate_limited", retry_after=0)
+    slack.fail_next("response_url", "server_error")
+    limited = webhook.send(text="x")
+    assert (limited.status_code, limited.headers["Retry-After"]) in ((429, "0"), (429, ["0"]))
+    assert webhook.send(text="x").status_code == 500
+    assert webhook.send(text="x").status_code == 200
+    assert [r.error for r in slack.responses] == ["ratelimited", "fatal_error", None]
