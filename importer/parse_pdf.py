@@ -36,9 +36,16 @@ def _cell_lines(page: Any, box: tuple[float, float, float, float]) -> list[tuple
     return out
 
 
-def _page_items(page: Any) -> list[tuple[float, list[tuple[str, bool]]]]:
-    """Blocks of lines on a page, in reading order: table cells and text outside tables."""
-    items: list[tuple[float, list[tuple[str, bool]]]] = []
+Item = tuple[float, list[tuple[str, bool]], bool]
+
+
+def _page_items(page: Any) -> list[Item]:
+    """Blocks of lines on a page, in reading order: table cells and text outside tables.
+
+    The flag says whether the block sits in the top or bottom tenth of the page, outside any
+    table, where running headers and footers are.
+    """
+    items: list[Item] = []
     boxes = []
     for table in page.find_tables():
         boxes.append(table.bbox)
@@ -46,13 +53,14 @@ def _page_items(page: Any) -> list[tuple[float, list[tuple[str, bool]]]]:
             for cell in row.cells:
                 if cell is None:
                     continue
-                items.append((cell[1] + cell[0] / 10000, _cell_lines(page, cell)))
+                items.append((cell[1] + cell[0] / 10000, _cell_lines(page, cell), False))
     outside = page.filter(
         lambda obj: not any(_inside(obj, b) for b in boxes) if "x0" in obj else True
     )
-    width = float(page.width)
+    width, height = float(page.width), float(page.height)
     for ln in outside.extract_text_lines(layout=False, strip=True):
-        items.append((ln["top"], [(ln["text"], ln["x1"] >= width * 0.8)]))
+        margin = ln["top"] < height * 0.1 or ln["bottom"] > height * 0.9
+        items.append((ln["top"], [(ln["text"], ln["x1"] >= width * 0.8)], margin))
     items.sort(key=lambda item: item[0])
     return items
 
@@ -62,16 +70,15 @@ def pdf_lines(pdf: Any) -> list[Line]:
     # Running headers and footers: the first or last line of a page seen again on other pages.
     edges: Counter[str] = Counter()
     for items in pages:
-        texts = [t for _, block in items for t, _ in block]
-        for t in {*texts[:1], *texts[-1:]}:
+        for t in {t for _, block, margin in items if margin for t, _ in block}:
             edges[re.sub(r"\d+", "#", t)] += 1
     furniture = {k for k, n in edges.items() if n >= 2 and len(pages) >= 2}
     lines: list[Line] = []
     for items in pages:
-        for _, block in items:
+        for _, block, margin in items:
             for text, full in block:
                 shape = re.sub(r"\d+", "#", text)
-                if _PAGE_NUMBER.match(text) or shape in furniture:
+                if margin and (_PAGE_NUMBER.match(text) or shape in furniture):
                     continue
                 lines.append(Line(text.strip(), None, full, False, len(lines) + 1))
             lines.append(Line("", lineno=len(lines) + 1))
@@ -93,8 +100,8 @@ def parse_pdf(path: str | Path) -> ParsedIndex:
     except ImportFileError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for broken or locked files
-        name = type(exc).__name__.lower()
-        if "password" in name or "encrypt" in name or "password" in str(exc).lower():
+        said = f"{type(exc).__name__} {exc!r}".lower()
+        if "password" in said or "encrypt" in said:
             raise ImportFileError(
                 path, "the PDF is password-protected; save an unlocked copy"
             ) from None

@@ -11,6 +11,7 @@ from importer.model import ParsedIndex, ParsedReview
 from importer.parse_text import parse_text, parse_text_content
 
 SEED_CANDIDATES = [
+    Path(__file__).resolve().parents[2] / "examples/learning-and-improvement-index.txt",
     Path(__file__).resolve().parents[3]
     / "shared/reference/seed/learning-and-improvement-index.txt",
     Path("/work/shared/reference/seed/learning-and-improvement-index.txt"),
