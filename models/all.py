@@ -1,3 +1,6 @@
 """Imports every module that defines tables, so the metadata is complete (migrations, tests)."""
 
-from models import schema  # noqa: F401
+from models import (
+    outbox,  # noqa: F401
+    schema,  # noqa: F401
+)
