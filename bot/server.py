@@ -1,0 +1,317 @@
+"""Serving the app: Socket Mode, or HTTP on waitress (a production WSGI server), with /healthz.
+
+HTTP routes: ``POST /slack/events`` (slash commands, buttons, modals and events, signature
+checked by Bolt) and ``GET /healthz`` (the database answers ``SELECT 1``: 200, else 503).
+
+Waitress is a multi-threaded production server written in pure Python: it runs the same on the
+Linux and Windows servers councils use, and it can run inside one process beside the scheduler,
+the tests, the sandbox and the benchmark without forking.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from waitress import wasyncore  # type: ignore[import-untyped,unused-ignore]
+from waitress.server import create_server  # type: ignore[import-untyped,unused-ignore]
+
+from bot.settings import Settings, SettingsError
+from models.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+log = logging.getLogger("lscb.server")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+DEFAULT_THREADS = 8
+# Slack's payloads are a few kilobytes; a large body is not from Slack.
+MAX_BODY_BYTES = 1024 * 1024
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+HealthCheck = Callable[[], bool]
+
+
+def database_health(session_factory: sessionmaker[Session]) -> HealthCheck:
+    """A check that the database answers ``SELECT 1``."""
+
+    def check() -> bool:
+        try:
+            with session_factory() as s:
+                s.execute(text("SELECT 1"))
+            return True
+        except Exception as e:  # any failure means "not healthy"; say which kind, not details
+            log.warning("health check: database unreachable (%s)", type(e).__name__)
+            return False
+
+    return check
+
+
+def make_wsgi_app(bolt_app: App, health: HealthCheck) -> WsgiApp:
+    """The WSGI application: Bolt's handler on /slack/events, and /healthz."""
+    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == HEALTH_PATH:
+            if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+                return _json(start_response, "405 Method Not Allowed", {"ok": False})
+            ok = health()
+            status = "200 OK" if ok else "503 Service Unavailable"
+            body = {"ok": ok, "database": "ok" if ok else "unreachable"}
+            return _json(start_response, status, body)
+        if path == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
+            return slack(environ, start_response)
+        return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
+
+    return application
+
+
+def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode("utf-8")
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [data]
+
+
+class HttpServer:
+    """Waitress serving one WSGI app; run in the foreground (``serve``) or a thread (tests)."""
+
+    def __init__(
+        self,
+        wsgi_app: WsgiApp,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = DEFAULT_THREADS,
+    ) -> None:
+        self._map: dict[Any, Any] = {}
+        self._server: Any = create_server(
+            wsgi_app,
+            map=self._map,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="lscb",
+            max_request_body_size=MAX_BODY_BYTES,
+            # Bolt answers within Slack's 3 seconds; a client that sends nothing is cut off.
+            channel_timeout=30,
+            clear_untrusted_proxy_headers=True,
+        )
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    @property
+    def host(self) -> str:
+        return str(self._server.effective_host)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def run(self) -> None:
+        """Serve until stopped (or interrupted, when in the foreground)."""
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            # Closing sockets under a running loop, from stop(), can surface here.
+            if not self._stopping:
+                raise
+
+    def start(self) -> HttpServer:
+        self._thread = threading.Thread(target=self.run, name="lscb-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._stopping:
+            return
+        self._stopping = True
+        done = threading.Event()
+
+        def close_everything() -> None:
+            # Runs inside the server's loop thread, so nothing is closed under its feet.
+            self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            wasyncore.close_all(self._map)
+            done.set()
+
+        if self._thread is not None and self._thread.is_alive():
+            self._server.trigger.pull_trigger(close_everything)
+            done.wait(10)
+            self._thread.join(10)
+        else:
+            close_everything()
+
+    def __enter__(self) -> HttpServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -------------------------------------------------------------------- Socket Mode
+
+
+def socket_mode_client(settings: Settings) -> WebClient:
+    """The Web API client the Socket Mode connection uses for ``apps.connections.open``."""
+    return WebClient(base_url=settings.slack_api_base_url or WebClient.BASE_URL)
+
+
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    return SocketModeHandler(
+        app, app_token=settings.slack_app_token, web_client=socket_mode_client(settings)
+    )
+
+
+# -------------------------------------------------------------------- the scheduler
+
+
+class _Stoppable(Protocol):
+    def shutdown(self, wait: bool = ...) -> Any: ...
+
+
+def start_scheduler_if_available(
+    settings: Settings, session_factory: sessionmaker[Session], client: WebClient, clock: Clock
+) -> Any:
+    """Start ``jobs.scheduler.start_scheduler`` when the jobs package provides it.
+
+    Returns what it returned (something with ``shutdown()``), or None when there is none yet.
+    """
+    try:
+        from jobs.scheduler import start_scheduler  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        log.warning("scheduler: jobs.scheduler.start_scheduler is not available; no notices")
+        return None
+    return start_scheduler(settings, session_factory, client, clock)
+
+
+def stop_scheduler(scheduler: Any) -> None:
+    if scheduler is None:
+        return
+    stop = getattr(scheduler, "shutdown", None) or getattr(scheduler, "stop", None)
+    if callable(stop):
+        try:
+            stop()
+        except Exception:  # stopping must not hide why we stopped
+            log.exception("scheduler: error while stopping")
+
+
+# -------------------------------------------------------------------- lscb serve
+
+
+def describe_database(url: str) -> str:
+    """The database for a log line: backend, host and name, never the password."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return f"sqlite ({u.database or ':memory:'})"
+    return f"{u.get_backend_name()} ({u.host or 'local'}:{u.port or 5432}/{u.database or ''})"
+
+
+def _terminate_on_sigterm() -> None:
+    # Service managers stop us with SIGTERM: leave through the same path as Ctrl-C.
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def serve(
+    settings: Settings,
+    *,
+    http: bool,
+    host: str = "0.0.0.0",
+    port: int = 3000,
+    threads: int = DEFAULT_THREADS,
+    scheduler: bool = True,
+    ready: Callable[[HttpServer], None] | None = None,
+) -> int:
+    """Run the app until interrupted: over HTTP when ``http``, else over Socket Mode."""
+    from bot.store import Store
+
+    if not http and not settings.slack_app_token:
+        raise SettingsError(
+            "SLACK_APP_TOKEN is not set: set it to use Socket Mode, "
+            "or serve over HTTP with `lscb serve --http --port N`"
+        )
+    settings.require_slack(socket_mode=not http)
+    from bot.app import create_app  # type: ignore[import-not-found,unused-ignore]
+
+    store = Store.open(settings)
+    try:
+        store.require_schema()
+        clock = SystemClock()
+        app: App = create_app(settings, session_factory=store.session_factory, clock=clock)
+        log.info(
+            "starting: %s; database %s; Slack API %s; scheduler %s",
+            "HTTP" if http else "Socket Mode",
+            describe_database(settings.database_url),
+            settings.slack_api_base_url or WebClient.BASE_URL,
+            "on" if scheduler else "off (--no-scheduler)",
+        )
+        running = (
+            start_scheduler_if_available(settings, store.session_factory, app.client, clock)
+            if scheduler
+            else None
+        )
+        _terminate_on_sigterm()
+        try:
+            if http:
+                server = HttpServer(
+                    make_wsgi_app(app, database_health(store.session_factory)),
+                    host=host,
+                    port=port,
+                    threads=threads,
+                )
+                log.info(
+                    "listening on %s (waitress, %d threads): POST %s, GET %s",
+                    server.url,
+                    threads,
+                    EVENTS_PATH,
+                    HEALTH_PATH,
+                )
+                if ready is not None:
+                    ready(server)
+                try:
+                    server.run()
+                finally:
+                    server.stop()
+            else:
+                handler = socket_mode_handler(app, settings)
+                log.info("connecting to Slack over Socket Mode")
+                try:
+                    handler.start()
+                finally:
+                    handler.close()
+        except KeyboardInterrupt:
+            log.info("stopping")
+        finally:
+            stop_scheduler(running)
+    finally:
+        store.close()
+    return 0
