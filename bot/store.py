@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,13 @@ class Store:
         return cls(engine, make_session_factory(engine))
 
     def require_schema(self) -> None:
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # Don't create an empty database file just by looking for tables in it.
+            if not Path(url.database).exists():
+                raise SchemaMissing(
+                    f"there is no database at {url.database} yet: run `lscb db upgrade` first"
+                )
         if not inspect(self.engine).has_table("action"):
             raise SchemaMissing("the database has no tables yet: run `lscb db upgrade` first")
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
-from models.actions import _record, create_action, next_review_number
+from models.actions import create_action, next_review_number, record_event
 from models.permissions import Actor
 from models.schema import Action, Committee, Finding, Person, Review, Status
 
@@ -343,7 +343,7 @@ def _update_action(
     note = "changed in the imported document"
     changed = False
     if action.text != activity.text:
-        _record(s, action, actor, now, "edited", action.text, activity.text, note)
+        record_event(s, action, actor, now, "edited", action.text, activity.text, note)
         action.text = activity.text
         changed = True
     if activity.lead_agency and action.lead_agency != activity.lead_agency:
@@ -355,7 +355,7 @@ def _update_action(
         before = _label(action.owner, action.committee)
         action.owner = owner or action.owner
         action.committee = committee or action.committee
-        _record(
+        record_event(
             s,
             action,
             actor,
@@ -371,7 +371,7 @@ def _update_action(
         action.due_date = activity.due_date
         if action.original_due_date is None:
             action.original_due_date = activity.due_date
-        _record(
+        record_event(
             s,
             action,
             actor,
@@ -387,7 +387,7 @@ def _update_action(
         action.status = Status.COMPLETE
         action.evidence_of_completion = activity.evidence or activity.text
         action.completed_at = now
-        _record(s, action, actor, now, "done", before_status, Status.COMPLETE.value, note)
+        record_event(s, action, actor, now, "done", before_status, Status.COMPLETE.value, note)
         changed = True
     if changed:
         s.flush()

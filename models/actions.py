@@ -68,14 +68,18 @@ def actor_for_slack_id(s: Session, slack_id: str) -> Actor:
     return Actor.of(person) if person is not None else Actor.stranger(slack_id)
 
 
-def _text(value: str | None, what: str, *, required: bool = True) -> str | None:
+def _text(
+    value: str | None, what: str, *, required: bool = True, field: str | None = None
+) -> str | None:
     value = (value or "").strip()
     if not value:
         if required:
-            raise InvalidInput(f"{what} is needed.")
+            raise InvalidInput(f"{what} is needed.", field=field)
         return None
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} is too long ({len(value)} characters; at most {MAX_TEXT}).")
+        raise InvalidInput(
+            f"{what} is too long ({len(value)} characters; at most {MAX_TEXT}).", field=field
+        )
     return value
 
 
@@ -90,7 +94,7 @@ def _check_version(action: Action, expected_version: int | None) -> None:
         raise ConcurrentChange(action.ref)
 
 
-def _record(
+def record_event(
     s: Session,
     action: Action,
     actor: Actor,
@@ -155,11 +159,12 @@ def create_action(
     decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
     if not decision:
         raise Refused(decision.reason)
-    body = _text(text, "The action's text")
+    body = _text(text, "The action's text", field="text")
     assert body is not None
     if due_date is not None and due_date < local_date(now) and source_key is None:
         raise InvalidInput(
-            f"{due_date:%d/%m/%Y} is in the past; a due date must be today or later."
+            f"{due_date:%d/%m/%Y} is in the past; a due date must be today or later.",
+            field="due_date",
         )
     status = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
     action = Action(
@@ -180,11 +185,11 @@ def create_action(
     )
     action.findings = list(findings)
     s.add(action)
-    _record(s, action, actor, now, "created", None, status.value, note)
+    record_event(s, action, actor, now, "created", None, status.value, note)
     if owner is not None or committee is not None:
-        _record(s, action, actor, now, "assigned", None, _owner_label(owner, committee))
+        record_event(s, action, actor, now, "assigned", None, _owner_label(owner, committee))
     if due_date is not None:
-        _record(s, action, actor, now, "due", None, _iso(due_date))
+        record_event(s, action, actor, now, "due", None, _iso(due_date))
     return _save(s, action)
 
 
@@ -230,7 +235,7 @@ def assign(
     after = _owner_label(action.owner, action.committee)
     if before == after:
         return action
-    _record(s, action, actor, now, "assigned", before or None, after)
+    record_event(s, action, actor, now, "assigned", before or None, after)
     return _save(s, action)
 
 
@@ -257,28 +262,30 @@ def update(
     key = normalise_update_word(word)
     target = UPDATE_WORDS.get(key)
     if target is None:
-        raise InvalidInput(f"“{word[:30]}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.")
+        raise InvalidInput(
+            f"“{word[:30]}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.", field="word"
+        )
     action = get_action(s, ref)
     _require(actor, Op.UPDATE, action)
     _require_open(action, "updated")
     _check_version(action, expected_version)
-    note = _text(note, "The note", required=False)
+    note = _text(note, "The note", required=False, field="note")
     if isinstance(target, Status):
         if action.status == target:
             before = after = target.value
         else:
             before, after = action.status.value, target.value
             action.status = target
-        _record(s, action, actor, now, "status", before, after, note)
+        record_event(s, action, actor, now, "status", before, after, note)
     else:
         before_rating = action.owner_rating.value if action.owner_rating else None
         action.owner_rating = target
         if action.status == Status.NOT_STARTED:
-            _record(
+            record_event(
                 s, action, actor, now, "status", Status.NOT_STARTED.value, Status.IN_PROGRESS.value
             )
             action.status = Status.IN_PROGRESS
-        _record(s, action, actor, now, "rating", before_rating, target.value, note)
+        record_event(s, action, actor, now, "rating", before_rating, target.value, note)
     if note:
         action.latest_progress = note
     return _save(s, action)
@@ -297,10 +304,10 @@ def add_note(
     _require(actor, Op.NOTE, action)
     if action.status == Status.CANCELLED:
         raise InvalidInput(f"{action.ref} is cancelled; notes can no longer be added.")
-    body = _text(text, "A progress note")
+    body = _text(text, "A progress note", field="text")
     _check_version(action, expected_version)
     action.latest_progress = body
-    _record(s, action, actor, now, "note", None, None, body)
+    record_event(s, action, actor, now, "note", None, None, body)
     return _save(s, action)
 
 
@@ -319,13 +326,14 @@ def mark_done(
     body = _text(
         evidence,
         f"Evidence of completion (what was done, and where it can be seen) for {action.ref}",
+        field="evidence",
     )
     _check_version(action, expected_version)
     before = action.status.value
     action.status = Status.COMPLETE
     action.evidence_of_completion = body
     action.completed_at = now
-    _record(s, action, actor, now, "done", before, Status.COMPLETE.value, body)
+    record_event(s, action, actor, now, "done", before, Status.COMPLETE.value, body)
     return _save(s, action)
 
 
@@ -345,14 +353,16 @@ def sign_off(
             f"{action.ref} is {action.status.label}: only a complete action can be signed off. "
             f"Its owner marks it done first with `/lscb done {action.ref} <evidence>`."
         )
-    body = _text(impact, "Evidence of impact", required=False)
+    body = _text(impact, "Evidence of impact", required=False, field="impact")
     _check_version(action, expected_version)
     action.status = Status.SIGNED_OFF
     action.signed_off_at = now
     action.signed_off_by_id = actor.person_id
     if body:
         action.evidence_of_impact = body
-    _record(s, action, actor, now, "signoff", Status.COMPLETE.value, Status.SIGNED_OFF.value, body)
+    record_event(
+        s, action, actor, now, "signoff", Status.COMPLETE.value, Status.SIGNED_OFF.value, body
+    )
     return _save(s, action)
 
 
@@ -371,14 +381,14 @@ def reopen(
         raise InvalidInput(
             f"{action.ref} is {action.status.label}; only a complete action can be reopened."
         )
-    body = _text(reason, f"A reason for reopening {action.ref}")
+    body = _text(reason, f"A reason for reopening {action.ref}", field="reason")
     _check_version(action, expected_version)
     before = action.status.value
     action.status = Status.IN_PROGRESS
     action.signed_off_at = None
     action.signed_off_by_id = None
     action.completed_at = None
-    _record(s, action, actor, now, "reopen", before, Status.IN_PROGRESS.value, body)
+    record_event(s, action, actor, now, "reopen", before, Status.IN_PROGRESS.value, body)
     return _save(s, action)
 
 
@@ -402,24 +412,26 @@ def change_due(
     try:
         new_date = read_due_date(when, today) if isinstance(when, str) else when
     except DateError as e:
-        raise InvalidInput(str(e)) from None
+        raise InvalidInput(str(e), field="when") from None
     if new_date < today:
         raise InvalidInput(
-            f"{new_date:%d/%m/%Y} is in the past; a due date must be today or later."
+            f"{new_date:%d/%m/%Y} is in the past; a due date must be today or later.",
+            field="when",
         )
     body = _text(
         reason,
         f"A reason for changing the due date of {action.ref}",
         required=action.due_date is not None,
+        field="reason",
     )
     _check_version(action, expected_version)
     if action.due_date == new_date:
-        raise InvalidInput(f"{action.ref} is already due on {new_date:%d/%m/%Y}.")
+        raise InvalidInput(f"{action.ref} is already due on {new_date:%d/%m/%Y}.", field="when")
     before = _iso(action.due_date)
     if action.original_due_date is None:
         action.original_due_date = new_date
     action.due_date = new_date
-    _record(s, action, actor, now, "due", before, _iso(new_date), body)
+    record_event(s, action, actor, now, "due", before, _iso(new_date), body)
     return _save(s, action)
 
 
@@ -440,7 +452,7 @@ def cancel(
     _check_version(action, expected_version)
     before = action.status.value
     action.status = Status.CANCELLED
-    _record(s, action, actor, now, "cancel", before, Status.CANCELLED.value, body)
+    record_event(s, action, actor, now, "cancel", before, Status.CANCELLED.value, body)
     return _save(s, action)
 
 
