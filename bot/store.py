@@ -28,12 +28,12 @@ class Store:
 
     def require_schema(self) -> None:
         url = self.engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            # Don't create an empty database file just by looking for tables in it.
-            if not Path(url.database).exists():
-                raise SchemaMissing(
-                    f"there is no database at {url.database} yet: run `lscb db upgrade` first"
-                )
+        file_db = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        # Don't create an empty database file just by looking for tables in it.
+        if file_db and not Path(str(url.database)).exists():
+            raise SchemaMissing(
+                f"there is no database at {url.database} yet: run `lscb db upgrade` first"
+            )
         if not inspect(self.engine).has_table("action"):
             raise SchemaMissing("the database has no tables yet: run `lscb db upgrade` first")
 
