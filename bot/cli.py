@@ -22,6 +22,7 @@ from models.errors import DomainError
 COMMAND_MODULES: list[str] = [
     "bot.cli_core",
     "importer.cli",
+    "reports.cli",
     "bot.cli_serve",
 ]
 
