@@ -1,0 +1,512 @@
+"""The outbox: notices are written before they are sent, claimed with a lease, and recorded after.
+
+Which side of the send is recorded
+----------------------------------
+1. *Enqueue*: the notice's row is inserted (unique on kind, recipient, period) in the same
+   transaction that works out what is owed. Inserting twice does nothing.
+2. *Claim*: one conditional UPDATE moves the row from ``pending`` (or ``sending`` whose lease has
+   run out) to ``sending`` with a fresh lease and token, and counts the attempt. Two senders
+   cannot both win it.
+3. *Send*: each part is posted with a marker in its first block's ``block_id``
+   (``lscb-<hash of the key>-<part>``).
+4. *Record*: after each part, its ts is recorded; after the last, the row is ``sent``.
+
+A sender that dies between 3 and 4 leaves the row ``sending``; when the lease runs out the next
+claim sees that an attempt was made (``attempts > 0``) and, before posting anything, looks for the
+marker in the conversation (``conversations.history``, and ``conversations.replies`` for thread
+parts). A part found there is recorded, not posted again. The same check runs before re-sending
+after a timeout or a 5xx, whose outcome is unknown. HTTP 429 is a refusal before anything happens,
+so slack_sdk's ``RateLimitErrorRetryHandler`` retries it at once, honouring Retry-After.
+
+A notice is therefore posted once unless Slack cannot show the app the conversation's history
+(then it is re-sent: at least once, logged as ``unverified``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import logging
+import socket
+import threading
+import time
+import urllib.error
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobs.owed import OwedNotice
+from models.clock import Clock, SystemClock
+from models.outbox import Notice, NoticeState
+
+log = logging.getLogger("lscb.jobs.outbox")
+
+# Slack refuses these for good: the notice is undeliverable and not tried again.
+PERMANENT_ERRORS = frozenset(
+    {
+        "is_archived",
+        "channel_is_archived",
+        "not_in_channel",
+        "channel_not_found",
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "users_not_found",
+        "cannot_dm_bot",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "restricted_action_non_threadable_channel",
+        "ekm_access_denied",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "invalid_arguments",
+        "too_many_attachments",
+        "duplicate_channel_not_found",
+    }
+)
+# The whole run cannot work (token or scopes): stop, leave everything pending.
+CONFIGURATION_ERRORS = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "no_permission",
+    }
+)
+LEASE = timedelta(minutes=5)
+ATTEMPTS_PER_RUN = 3
+
+
+class ConfigurationProblem(RuntimeError):
+    """Slack refused the app itself (token, scopes): no notice can go until it is fixed."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    undeliverable: int = 0
+    left: int = 0  # pending or held by another sender: safely left for the next run
+    late: int = 0
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    configuration_error: str | None = None
+
+    def merge(self, other: DispatchResult) -> None:
+        self.sent += other.sent
+        self.undeliverable += other.undeliverable
+        self.left += other.left
+        self.late += other.late
+        for k, v in other.errors.items():
+            self.errors[k] += v
+        self.configuration_error = self.configuration_error or other.configuration_error
+
+
+def notice_marker(kind: str, recipient: str, period: str) -> str:
+    digest = hashlib.sha256(f"{kind}\x1f{recipient}\x1f{period}".encode()).hexdigest()[:20]
+    return f"lscb-{digest}"
+
+
+def part_block_id(marker: str, index: int) -> str:
+    return f"{marker}-{index}"
+
+
+def enqueue(s: Session, owed: Iterable[OwedNotice], now: datetime) -> int:
+    """Insert a row per notice; a key already present is left as it is. Returns rows added."""
+    rows = [
+        {
+            "kind": n.kind,
+            "recipient": n.recipient,
+            "period": n.period,
+            "subjects": json.dumps(n.subjects),
+            "payload": json.dumps(n.parts, ensure_ascii=False),
+            "state": NoticeState.PENDING.value,
+            "attempts": 0,
+            "due_at": n.due_at,
+            "created_at": now,
+            "late": n.late,
+            "parts_sent": 0,
+        }
+        for n in owed
+    ]
+    if not rows:
+        return 0
+    dialect = s.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    added = 0
+    for chunk in range(0, len(rows), 500):
+        stmt = insert(Notice).values(rows[chunk : chunk + 500])
+        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "recipient", "period"])
+        added += cast(CursorResult[Any], s.execute(stmt)).rowcount or 0
+    return added
+
+
+def _is_conversation_id(ref: str) -> bool:
+    return ref[:1] in ("C", "G", "D") and ref[1:].isalnum() and ref.upper() == ref
+
+
+def _is_user_id(ref: str) -> bool:
+    return ref[:1] in ("U", "W") and ref[1:].isalnum() and ref.upper() == ref
+
+
+_AMBIGUOUS_EXCEPTIONS: tuple[type[BaseException], ...] = (
+    TimeoutError,
+    socket.timeout,
+    ConnectionError,
+    urllib.error.URLError,
+    http.client.HTTPException,
+)
+
+
+class Dispatcher:
+    """Sends due outbox rows: claims, posts part by part, records; paced per channel."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        client: WebClient,
+        *,
+        lease_clock: Clock | None = None,
+        min_interval: float = 1.0,
+        workers: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.sf = session_factory
+        self.client = client
+        self.lease_clock = lease_clock or SystemClock()
+        self.min_interval = min_interval
+        self.workers = workers
+        self.sleep = sleep
+        self._last_post: dict[str, float] = {}
+        self._pace_lock = threading.Lock()
+
+    # ------------------------------------------------------------ public
+
+    def deliver_due(self, now: datetime, kinds: Sequence[str] | None = None) -> DispatchResult:
+        """Send every row that is due by `now` and not sent: pending, or with a lapsed lease."""
+        wall = self.lease_clock.now()
+        with self.sf() as s:
+            stmt = select(Notice.id, Notice.recipient).where(
+                Notice.due_at <= now,
+                or_(
+                    Notice.state == NoticeState.PENDING,
+                    and_(Notice.state == NoticeState.SENDING, Notice.lease_until < wall),
+                ),
+            )
+            if kinds is not None:
+                stmt = stmt.where(Notice.kind.in_(list(kinds)))
+            rows = s.execute(stmt.order_by(Notice.due_at, Notice.id)).all()
+            held_stmt = select(Notice.id).where(
+                Notice.state == NoticeState.SENDING, Notice.lease_until >= wall
+            )
+            if kinds is not None:
+                held_stmt = held_stmt.where(Notice.kind.in_(list(kinds)))
+            held = s.scalar(held_stmt.limit(1))
+        groups: dict[str, list[int]] = defaultdict(list)
+        for nid, recipient in rows:
+            groups[recipient].append(nid)
+        result = DispatchResult(left=1 if held is not None else 0)
+        if not groups:
+            return result
+        stop = threading.Event()
+
+        def run_group(ids: list[int]) -> DispatchResult:
+            r = DispatchResult()
+            for nid in ids:
+                if stop.is_set():
+                    r.left += 1
+                    continue
+                try:
+                    self.deliver_one(nid, r)
+                except ConfigurationProblem as e:
+                    r.configuration_error = e.code
+                    r.left += 1
+                    stop.set()
+            return r
+
+        workers = max(1, min(self.workers, len(groups)))
+        if workers == 1:
+            for ids in groups.values():
+                result.merge(run_group(ids))
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lscb-send") as pool:
+                for r in pool.map(run_group, list(groups.values())):
+                    result.merge(r)
+        return result
+
+    def deliver_one(self, notice_id: int, result: DispatchResult) -> None:
+        for _ in range(ATTEMPTS_PER_RUN):
+            outcome = self._attempt(notice_id, result)
+            if outcome != "retry":
+                return
+        result.left += 1
+
+    # ------------------------------------------------------------ one attempt
+
+    def _claim(self, notice_id: int) -> tuple[str, Notice] | None:
+        token = uuid.uuid4().hex
+        wall = self.lease_clock.now()
+        with self.sf.begin() as s:
+            claimed = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Notice)
+                    .where(
+                        Notice.id == notice_id,
+                        or_(
+                            Notice.state == NoticeState.PENDING,
+                            and_(Notice.state == NoticeState.SENDING, Notice.lease_until < wall),
+                        ),
+                    )
+                    .values(
+                        state=NoticeState.SENDING,
+                        lease_until=wall + LEASE,
+                        claim_token=token,
+                        attempts=Notice.attempts + 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+            if claimed != 1:
+                return None
+            row = s.get(Notice, notice_id)
+            assert row is not None
+            if row.first_attempt_at is None:
+                row.first_attempt_at = wall
+            s.flush()
+            s.expunge(row)
+            return token, row
+
+    def _save(self, notice_id: int, token: str, **values: Any) -> None:
+        with self.sf.begin() as s:
+            s.execute(
+                update(Notice)
+                .where(Notice.id == notice_id, Notice.claim_token == token)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+
+    def _record_part(
+        self, notice_id: int, token: str, index: int, ts: str, channel: str, last: bool
+    ) -> None:
+        values: dict[str, Any] = {"parts_sent": index + 1, "channel_id": channel}
+        if index == 0:
+            values["message_ts"] = ts
+        if last:
+            values.update(
+                state=NoticeState.SENT,
+                sent_at=self.lease_clock.now(),
+                lease_until=None,
+                claim_token=None,
+                last_error=None,
+            )
+        self._save(notice_id, token, **values)
+
+    def _attempt(self, notice_id: int, result: DispatchResult) -> str:
+        """ "done", "retry" (outcome unknown: check then post again) or "left"."""
+        claim = self._claim(notice_id)
+        if claim is None:
+            result.left += 1  # another sender holds it, or it is already settled
+            return "done"
+        token, row = claim
+        parts: list[dict[str, Any]] = json.loads(row.payload)
+        marker = notice_marker(row.kind, row.recipient, row.period)
+        try:
+            channel = row.channel_id or self._conversation_for(row.recipient)
+            if channel != row.channel_id:
+                self._save(notice_id, token, channel_id=channel)
+            parts_sent, thread_ts = row.parts_sent, row.message_ts
+            if row.attempts > 1:  # an earlier attempt may have posted: look before posting
+                parts_sent, thread_ts = self._reconcile(
+                    row, channel, marker, len(parts), parts_sent, thread_ts
+                )
+                if parts_sent != row.parts_sent:
+                    values: dict[str, Any] = {"parts_sent": parts_sent, "message_ts": thread_ts}
+                    if parts_sent >= len(parts):
+                        values.update(
+                            state=NoticeState.SENT,
+                            sent_at=self.lease_clock.now(),
+                            lease_until=None,
+                            claim_token=None,
+                            last_error=None,
+                        )
+                    self._save(notice_id, token, **values)
+                    log.info("notice %s: found already posted (%d parts)", notice_id, parts_sent)
+                    if parts_sent >= len(parts):
+                        self._count_sent(row, result)
+                        return "done"
+            for index in range(parts_sent, len(parts)):
+                part = parts[index]
+                blocks = [dict(b) for b in part.get("blocks", [])]
+                if blocks:
+                    blocks[0]["block_id"] = part_block_id(marker, index)
+                self._pace(channel)
+                reply = self.client.chat_postMessage(
+                    channel=channel,
+                    text=part.get("text") or " ",
+                    blocks=blocks,
+                    thread_ts=thread_ts if index > 0 else None,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                ts = str(reply["ts"])
+                channel = str(reply.get("channel") or channel)
+                if index == 0:
+                    thread_ts = ts
+                self._record_part(notice_id, token, index, ts, channel, index == len(parts) - 1)
+            self._count_sent(row, result)
+            log.info("notice %s sent: kind=%s parts=%d", notice_id, row.kind, len(parts))
+            return "done"
+        except SlackApiError as e:
+            status = e.response.status_code
+            code = str(e.response.get("error") or f"http_{status}")[:64]
+            result.errors[code] += 1
+            if code in CONFIGURATION_ERRORS:
+                self._release(notice_id, token, code)
+                raise ConfigurationProblem(code) from None
+            if status == 429:
+                self._release(notice_id, token, "ratelimited")
+                log.warning("notice %s: still rate limited, left for the next run", notice_id)
+                result.left += 1
+                return "left"
+            if status >= 500 or code in ("fatal_error", "internal_error", "service_unavailable"):
+                self._release(notice_id, token, code)
+                log.warning(
+                    "notice %s: Slack answered %s, checking then retrying", notice_id, status
+                )
+                return "retry"
+            if code in PERMANENT_ERRORS or status == 200:
+                self._save(
+                    notice_id,
+                    token,
+                    state=NoticeState.UNDELIVERABLE,
+                    last_error=code,
+                    lease_until=None,
+                    claim_token=None,
+                )
+                log.warning("notice %s undeliverable: kind=%s error=%s", notice_id, row.kind, code)
+                result.undeliverable += 1
+                return "done"
+            self._release(notice_id, token, code)
+            return "retry"
+        except _AMBIGUOUS_EXCEPTIONS as e:
+            code = "timeout" if isinstance(e, TimeoutError | socket.timeout) else "connection"
+            result.errors[code] += 1
+            self._release(notice_id, token, code)
+            log.warning(
+                "notice %s: no answer from Slack (%s), checking then retrying", notice_id, code
+            )
+            return "retry"
+
+    def _count_sent(self, row: Notice, result: DispatchResult) -> None:
+        result.sent += 1
+        if row.late:
+            result.late += 1
+
+    def _release(self, notice_id: int, token: str, code: str) -> None:
+        """Back to pending (the attempt stays counted, so the next claim checks first)."""
+        self._save(
+            notice_id,
+            token,
+            state=NoticeState.PENDING,
+            lease_until=None,
+            claim_token=None,
+            last_error=code,
+        )
+
+    # ------------------------------------------------------------ Slack helpers
+
+    def _conversation_for(self, recipient: str) -> str:
+        """A person's direct-message channel id; channels are used as configured."""
+        if _is_user_id(recipient):
+            reply = self.client.conversations_open(users=recipient)
+            return str(reply["channel"]["id"])
+        return recipient
+
+    def _pace(self, channel: str) -> None:
+        """About one message per second per channel (Slack's limit for chat.postMessage)."""
+        if self.min_interval <= 0:
+            return
+        with self._pace_lock:
+            last = self._last_post.get(channel)
+            now = time.monotonic()
+            wait = 0.0 if last is None else self.min_interval - (now - last)
+            self._last_post[channel] = now + max(0.0, wait)
+        if wait > 0:
+            self.sleep(wait)
+
+    def _reconcile(
+        self,
+        row: Notice,
+        channel: str,
+        marker: str,
+        total: int,
+        parts_sent: int,
+        thread_ts: str | None,
+    ) -> tuple[int, str | None]:
+        """How many parts are already in the conversation, found by their block_id markers."""
+        try:
+            if parts_sent == 0:
+                oldest = (row.first_attempt_at or self.lease_clock.now()) - timedelta(minutes=10)
+                found = self._find_marker(
+                    "conversations_history",
+                    {"channel": channel, "oldest": f"{oldest.timestamp():.6f}", "limit": 200},
+                    part_block_id(marker, 0),
+                )
+                if found is None:
+                    return 0, None
+                parts_sent, thread_ts = 1, found
+            if total > 1 and thread_ts:
+                reply_ids = {part_block_id(marker, i): i for i in range(1, total)}
+                cursor: str | None = None
+                for _ in range(20):
+                    args: dict[str, Any] = {"channel": channel, "ts": thread_ts, "limit": 200}
+                    if cursor:
+                        args["cursor"] = cursor
+                    page = self.client.conversations_replies(**args)
+                    for m in page.get("messages") or []:
+                        for b in m.get("blocks") or []:
+                            i = reply_ids.get(str(b.get("block_id")))
+                            if i is not None:
+                                parts_sent = max(parts_sent, i + 1)
+                    cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                    if not cursor:
+                        break
+            return parts_sent, thread_ts
+        except SlackApiError as e:
+            code = str(e.response.get("error") or "unknown")
+            log.warning("notice %s: history unavailable (%s): unverified, sending", row.id, code)
+            return parts_sent, thread_ts
+
+    def _find_marker(self, method: str, args: dict[str, Any], block_id: str) -> str | None:
+        cursor: str | None = None
+        for _ in range(20):
+            call_args = dict(args)
+            if cursor:
+                call_args["cursor"] = cursor
+            page = getattr(self.client, method)(**call_args)
+            for m in page.get("messages") or []:
+                if any(str(b.get("block_id")) == block_id for b in m.get("blocks") or []):
+                    return str(m["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None

@@ -1,0 +1,623 @@
+"""What is owed at time T: pure functions from a snapshot of the database to notices.
+
+The snapshot is read in a fixed number of SQL statements whatever the number of actions
+(`load_snapshot`, `load_history`); everything after that is plain Python over rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.brag import BragResult, BragRules, effective_deadline, rate
+from models.calendar import (
+    LONDON,
+    add_working_days,
+    first_working_day_of_quarter,
+    is_working_day,
+    local_date,
+    next_working_day,
+)
+from models.org import DAYS
+from models.outbox import JobRun, Notice, NoticeState
+from models.schema import (
+    Action,
+    Committee,
+    OrgSetting,
+    Person,
+    Rating,
+    Review,
+    RoleAssignment,
+    RoleKind,
+    Status,
+)
+
+REMINDER = "reminder"  # direct message to an owner
+REMINDER_CHANNEL = "reminder_channel"  # owners not in Slack, named in their committee's channel
+DIGEST = "digest"
+ADMIN_DIGEST = "admin_digest"
+ESCALATION_CHAIR = "escalation_chair"
+ESCALATION_BOARD = "escalation_board"
+BOARD_SUMMARY = "board_summary"
+
+JOB_KINDS: dict[str, tuple[str, ...]] = {
+    "reminders": (REMINDER, REMINDER_CHANNEL),
+    "digests": (DIGEST, ADMIN_DIGEST),
+    "escalations": (ESCALATION_CHAIR, ESCALATION_BOARD),
+    "board-summary": (BOARD_SUMMARY,),
+}
+JOB_NAMES = tuple(JOB_KINDS)
+
+REMINDER_TIME = time(9, 0)
+REMINDER_DAYS_BEFORE = (14, 7, 0)
+CHAIR_ESCALATION_WD = 10  # overdue more than this many working days: the chair hears
+BOARD_ESCALATION_WD = 30  # more than this: the board channel
+LOOKBACK = timedelta(days=7)  # catch-up never reaches further back than this
+FIRST_RUN_WINDOW = timedelta(hours=12)  # a job that never ran looks back this far
+LATE_AFTER = timedelta(minutes=30)  # sent later than its time by more than this: marked late
+ESCALATION_MEMORY = timedelta(days=366)
+
+
+@dataclass(slots=True)
+class ActionRow:
+    """The columns of an action the notices need (satisfies models.brag.Ratable)."""
+
+    id: int
+    number: int
+    text: str
+    status: Status
+    owner_rating: Rating | None
+    due_date: date | None
+    owner_id: int | None
+    last_update_at: datetime
+    signed_off_at: datetime | None
+    committee_id: int | None
+    owner_slack_id: str | None
+    owner_name: str | None
+    owner_active: bool
+    confidential: bool
+
+    @property
+    def ref(self) -> str:
+        return f"A-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class CommitteeRow:
+    id: int
+    code: str
+    name: str
+    channel: str | None
+    digest_day: str
+    digest_time: str
+    chairs: tuple[str, ...]  # Slack ids of chairs who are in Slack
+
+
+@dataclass
+class Snapshot:
+    now: datetime
+    rules: BragRules
+    actions: list[ActionRow]
+    committees: dict[int, CommitteeRow]
+    admins: list[str]
+    board_channel: str | None
+    _brags: dict[int, BragResult] = field(default_factory=dict)
+
+    def brag(self, a: ActionRow) -> BragResult:
+        r = self._brags.get(a.id)
+        if r is None:
+            r = self._brags[a.id] = rate(a, self.now, self.rules)
+        return r
+
+
+@dataclass(frozen=True)
+class PastNotice:
+    kind: str
+    recipient: str
+    period: str
+    subjects: tuple[str, ...]
+    state: NoticeState
+    due_at: datetime
+    last_error: str | None
+
+
+@dataclass
+class OwedNotice:
+    kind: str
+    recipient: str
+    period: str
+    due_at: datetime
+    late: bool
+    subjects: list[str]
+    parts: list[dict[str, Any]]  # each {"text": str, "blocks": [...]}
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.recipient, self.period)
+
+
+# ---------------------------------------------------------------- reading (fixed statements)
+
+
+def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
+    """Four statements: actions (with owner, review flag), committees, roles, board channel."""
+    rows: list[Any] = s.execute(
+        select(
+            Action.id,
+            Action.number,
+            Action.text,
+            Action.status,
+            Action.owner_rating,
+            Action.due_date,
+            Action.owner_id,
+            Action.last_update_at,
+            Action.signed_off_at,
+            Action.committee_id,
+            Person.slack_id,
+            Person.name,
+            Person.active,
+            Review.confidential,
+        )
+        .select_from(Action)
+        .outerjoin(Person, Action.owner_id == Person.id)
+        .outerjoin(Review, Action.review_id == Review.id)
+        .where(Action.status != Status.CANCELLED)
+        .order_by(Action.number)
+    ).all()  # type: ignore[assignment]
+    actions = [
+        ActionRow(
+            id=r[0],
+            number=r[1],
+            text=r[2],
+            status=r[3],
+            owner_rating=r[4],
+            due_date=r[5],
+            owner_id=r[6],
+            last_update_at=r[7],
+            signed_off_at=r[8],
+            committee_id=r[9],
+            owner_slack_id=r[10],
+            owner_name=r[11],
+            owner_active=bool(r[12]) if r[12] is not None else True,
+            confidential=bool(r[13]),
+        )
+        for r in rows
+    ]
+    chairs: dict[int, list[str]] = defaultdict(list)
+    admins: list[str] = []
+    for role, committee_id, slack_id, active in s.execute(
+        select(RoleAssignment.role, RoleAssignment.committee_id, Person.slack_id, Person.active)
+        .join(Person, RoleAssignment.person_id == Person.id)
+        .order_by(Person.id)
+    ):
+        if not slack_id or active is False:
+            continue
+        if role == RoleKind.CHAIR and committee_id is not None:
+            chairs[committee_id].append(slack_id)
+        elif role == RoleKind.ADMIN:
+            admins.append(slack_id)
+    committees = {
+        c.id: CommitteeRow(
+            c.id,
+            c.code,
+            c.name,
+            c.channel,
+            c.digest_day,
+            c.digest_time,
+            tuple(chairs.get(c.id, ())),
+        )
+        for c in s.execute(
+            select(
+                Committee.id,
+                Committee.code,
+                Committee.name,
+                Committee.channel,
+                Committee.digest_day,
+                Committee.digest_time,
+            ).order_by(Committee.code)
+        )
+    }
+    board = s.scalar(select(OrgSetting.value).where(OrgSetting.key == "board_channel"))
+    return Snapshot(now, rules, actions, committees, admins, board)
+
+
+def load_history(s: Session, kinds: Iterable[str], since: datetime) -> list[PastNotice]:
+    """One statement: notices of these kinds due since `since`, whatever their state."""
+    return [
+        PastNotice(k, r, p, tuple(json.loads(subj or "[]")), st, due, err)
+        for k, r, p, subj, st, due, err in s.execute(
+            select(
+                Notice.kind,
+                Notice.recipient,
+                Notice.period,
+                Notice.subjects,
+                Notice.state,
+                Notice.due_at,
+                Notice.last_error,
+            ).where(Notice.kind.in_(list(kinds)), Notice.due_at >= since)
+        )
+    ]
+
+
+def window_start(s: Session, job: str, now: datetime) -> datetime:
+    """Catch-up starts where the job last finished, never further back than LOOKBACK."""
+    last = s.scalar(select(JobRun.last_run_at).where(JobRun.job == job))
+    if last is None or last > now:
+        return now - FIRST_RUN_WINDOW
+    return max(last, now - LOOKBACK)
+
+
+# ---------------------------------------------------------------- calendar helpers
+
+
+@lru_cache(maxsize=4096)
+def _nwd(day: date) -> date:
+    return next_working_day(day)
+
+
+def at_local(day: date, t: time) -> datetime:
+    """`day` at wall-clock time `t` in London, as an aware datetime (right across clock changes)."""
+    return datetime.combine(day, t, tzinfo=LONDON)
+
+
+def parse_hhmm(text: str) -> time:
+    h, m = text.split(":")
+    return time(int(h), int(m))
+
+
+def reminder_slots(start: datetime, now: datetime) -> list[date]:
+    """Working days whose 09:00 London falls in [start, now]."""
+    out = []
+    day = local_date(start) - timedelta(days=1)
+    last = local_date(now)
+    while day <= last:
+        if is_working_day(day) and start <= at_local(day, REMINDER_TIME) <= now:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def reminder_reason(due: date, day: date) -> str | None:
+    """Why an open action with this due date is reminded on `day`, or None.
+
+    14 and 7 days before, on the due day, then weekly while overdue; a reminder day that is not
+    a working day moves to the next working day.
+    """
+    for before in REMINDER_DAYS_BEFORE:
+        if _nwd(due - timedelta(days=before)) == day:
+            left = (due - day).days
+            if left > 0:
+                return f"due in {left} days"
+            return "due today" if left == 0 else f"was due {due:%d/%m/%Y}: today is the last day"
+    if day > effective_deadline(due):
+        weeks = (day - due).days // 7
+        if weeks >= 1 and _nwd(due + timedelta(days=7 * weeks)) == day:
+            return f"overdue by {(day - due).days} days"
+    return None
+
+
+def digest_slot(c: CommitteeRow, now: datetime) -> tuple[datetime, str] | None:
+    """The latest digest time of a committee at or before `now`, and its period (ISO week).
+
+    A digest whose day is not a working day goes at the same time on the next working day.
+    """
+    weekday = DAYS.index(c.digest_day[:3].lower()) if c.digest_day[:3].lower() in DAYS else 0
+    t = parse_hhmm(c.digest_time)
+    today = local_date(now)
+    monday = today - timedelta(days=today.weekday())
+    best: tuple[datetime, str] | None = None
+    for weeks_back in (0, 1, 2):
+        nominal = monday - timedelta(days=7 * weeks_back) + timedelta(days=weekday)
+        when = at_local(_nwd(nominal), t)
+        if when <= now and (best is None or when > best[0]):
+            y, w, _ = nominal.isocalendar()
+            best = (when, f"{y}-W{w:02d}")
+    return best
+
+
+def board_summary_slot(now: datetime) -> tuple[datetime, str]:
+    today = local_date(now)
+    first = first_working_day_of_quarter(today)
+    when = at_local(first, REMINDER_TIME)
+    if when > now:  # before 09:00 on the first working day: the previous quarter's is latest
+        prev = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) - timedelta(days=1)
+        first = first_working_day_of_quarter(prev)
+        when = at_local(first, REMINDER_TIME)
+    q = (first.month - 1) // 3 + 1
+    return when, f"{first.year}-Q{q}"
+
+
+def _late(due_at: datetime, now: datetime) -> bool:
+    return now - due_at > LATE_AFTER
+
+
+def _covered(history: Sequence[PastNotice], kinds: Iterable[str]) -> dict[str, set[str]]:
+    wanted = set(kinds)
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in history:
+        if p.kind in wanted:
+            out[p.recipient].update(p.subjects)
+    return out
+
+
+# ---------------------------------------------------------------- the notices
+
+# Renderers are imported here so `owed` stays the one place that decides what is sent.
+from jobs import render  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    action: ActionRow
+    day: date
+    reason: str
+
+
+def owed_reminders(
+    snap: Snapshot, history: Sequence[PastNotice], start: datetime
+) -> list[OwedNotice]:
+    """Owner reminders for every 09:00 working-day slot in [start, now] not yet covered."""
+    now = snap.now
+    days = reminder_slots(start, now)
+    if not days:
+        return []
+    covered = _covered(history, (REMINDER, REMINDER_CHANNEL))
+    by_owner: dict[str, list[ReminderItem]] = defaultdict(list)
+    by_channel: dict[str, list[ReminderItem]] = defaultdict(list)
+    for a in snap.actions:
+        if not a.is_open or a.due_date is None or a.owner_id is None:
+            continue
+        for day in days:
+            reason = reminder_reason(a.due_date, day)
+            if reason is None:
+                continue
+            subject = f"{a.ref}@{day.isoformat()}"
+            if a.owner_slack_id and a.owner_active:
+                if subject not in covered.get(a.owner_slack_id, ()):
+                    by_owner[a.owner_slack_id].append(ReminderItem(a, day, reason))
+            else:
+                c = snap.committees.get(a.committee_id) if a.committee_id else None
+                if c and c.channel and subject not in covered.get(c.channel, ()):
+                    by_channel[c.channel].append(ReminderItem(a, day, reason))
+    out: list[OwedNotice] = []
+    for kind, groups in ((REMINDER, by_owner), (REMINDER_CHANNEL, by_channel)):
+        for recipient, items in sorted(groups.items()):
+            first, last = min(i.day for i in items), max(i.day for i in items)
+            due_at = at_local(last, REMINDER_TIME)
+            shown = _latest_reason_per_action(items)
+            parts = (
+                render.owner_reminder(shown) if kind == REMINDER else render.channel_reminder(shown)
+            )
+            out.append(
+                OwedNotice(
+                    kind,
+                    recipient,
+                    last.isoformat(),
+                    due_at,
+                    _late(at_local(first, REMINDER_TIME), now),
+                    sorted({f"{i.action.ref}@{i.day.isoformat()}" for i in items}),
+                    parts,
+                )
+            )
+    return out
+
+
+def _latest_reason_per_action(items: list[ReminderItem]) -> list[ReminderItem]:
+    """Catching up several days shows each action once, with its latest reason."""
+    best: dict[int, ReminderItem] = {}
+    for i in items:
+        if i.action.id not in best or i.day > best[i.action.id].day:
+            best[i.action.id] = i
+    return sorted(best.values(), key=lambda i: (i.action.due_date or i.day, i.action.number))
+
+
+def owed_escalations(snap: Snapshot, history: Sequence[PastNotice]) -> list[OwedNotice]:
+    """Actions overdue more than 10 working days (chairs) or 30 (board), each escalated once."""
+    now = snap.now
+    today = local_date(now)
+    covered = _covered(history, (ESCALATION_CHAIR, ESCALATION_BOARD))
+    chair_items: dict[str, list[tuple[ActionRow, BragResult, date]]] = defaultdict(list)
+    board_items: list[tuple[ActionRow, BragResult, date]] = []
+    for a in snap.actions:
+        if not a.is_open or a.due_date is None or a.owner_id is None:
+            continue
+        r = snap.brag(a)
+        if r.working_days_overdue <= CHAIR_ESCALATION_WD:
+            continue
+        subject = f"{a.ref}@{a.due_date.isoformat()}"
+        deadline = effective_deadline(a.due_date)
+        c = snap.committees.get(a.committee_id) if a.committee_id else None
+        crossed = add_working_days(deadline, CHAIR_ESCALATION_WD + 1)
+        for chair in c.chairs if c else ():
+            if subject not in covered.get(f"{chair}", set()):
+                chair_items[chair].append((a, r, crossed))
+        if r.working_days_overdue > BOARD_ESCALATION_WD and snap.board_channel:
+            crossed = add_working_days(deadline, BOARD_ESCALATION_WD + 1)
+            if subject not in covered.get(snap.board_channel, set()):
+                board_items.append((a, r, crossed))
+    out: list[OwedNotice] = []
+    period = today.isoformat()
+    for chair, items in sorted(chair_items.items()):
+        first = min(i[2] for i in items)
+        out.append(
+            OwedNotice(
+                ESCALATION_CHAIR,
+                chair,
+                period,
+                min(now, at_local(today, REMINDER_TIME)),
+                _late(at_local(first, REMINDER_TIME), now),
+                sorted(f"{a.ref}@{a.due_date.isoformat()}" for a, _, _ in items if a.due_date),
+                render.chair_escalation(items, snap, now),
+            )
+        )
+    if board_items and snap.board_channel:
+        first = min(i[2] for i in board_items)
+        out.append(
+            OwedNotice(
+                ESCALATION_BOARD,
+                snap.board_channel,
+                period,
+                min(now, at_local(today, REMINDER_TIME)),
+                _late(at_local(first, REMINDER_TIME), now),
+                sorted(
+                    f"{a.ref}@{a.due_date.isoformat()}" for a, _, _ in board_items if a.due_date
+                ),
+                render.board_escalation(board_items, snap, now),
+            )
+        )
+    return out
+
+
+def owed_digests(
+    snap: Snapshot,
+    history: Sequence[PastNotice],
+    start: datetime,
+    failed: Sequence[PastNotice] = (),
+) -> list[OwedNotice]:
+    """Each committee's latest weekly digest in [start, now], and the admins' weekly digest."""
+    now = snap.now
+    sent = {(p.kind, p.recipient, p.period) for p in history}
+    last_digest: dict[str, datetime] = {}
+    for p in history:
+        if p.kind == DIGEST and p.state == NoticeState.SENT:
+            last_digest[p.recipient] = max(p.due_at, last_digest.get(p.recipient, p.due_at))
+    by_committee: dict[int, list[ActionRow]] = defaultdict(list)
+    for a in snap.actions:
+        if a.committee_id is not None:
+            by_committee[a.committee_id].append(a)
+    out: list[OwedNotice] = []
+    for c in snap.committees.values():
+        if not c.channel:
+            continue
+        slot = digest_slot(c, now)
+        if slot is None or slot[0] < start or (DIGEST, c.channel, slot[1]) in sent:
+            continue
+        when, period = slot
+        previous = last_digest.get(c.channel)
+        since = previous if previous is not None and previous < when else when - timedelta(days=7)
+        out.append(
+            OwedNotice(
+                DIGEST,
+                c.channel,
+                period,
+                when,
+                _late(when, now),
+                [],
+                render.committee_digest(c, by_committee.get(c.id, []), snap, since),
+            )
+        )
+    admin = owed_admin_digest(snap, history, start, sent, failed)
+    return out + admin
+
+
+def owed_admin_digest(
+    snap: Snapshot,
+    history: Sequence[PastNotice],
+    start: datetime,
+    sent: set[tuple[str, str, str]],
+    failed_history: Sequence[PastNotice],
+) -> list[OwedNotice]:
+    """Mondays (next working day) 09:00: notices Slack refused for good, and actions to triage."""
+    now = snap.now
+    slot = digest_slot(CommitteeRow(0, "", "", None, "mon", "09:00", ()), now)
+    if slot is None or slot[0] < start:
+        return []
+    when, period = slot
+    failed = [p for p in failed_history if p.kind != ADMIN_DIGEST]
+    unassigned = [
+        a for a in snap.actions if a.is_open and (a.owner_id is None or a.due_date is None)
+    ]
+    if not failed and not unassigned:
+        return []
+    parts = render.admin_digest(failed, unassigned)
+    return [
+        OwedNotice(ADMIN_DIGEST, admin, period, when, _late(when, now), [], parts)
+        for admin in snap.admins
+        if (ADMIN_DIGEST, admin, period) not in sent
+    ]
+
+
+def owed_board_summary(
+    snap: Snapshot, history: Sequence[PastNotice], start: datetime
+) -> list[OwedNotice]:
+    if not snap.board_channel:
+        return []
+    when, period = board_summary_slot(snap.now)
+    if when < start or any(
+        p.kind == BOARD_SUMMARY and p.recipient == snap.board_channel and p.period == period
+        for p in history
+    ):
+        return []
+    return [
+        OwedNotice(
+            BOARD_SUMMARY,
+            snap.board_channel,
+            period,
+            when,
+            _late(when, snap.now),
+            [],
+            render.board_summary(snap, period),
+        )
+    ]
+
+
+def history_since(job: str, now: datetime, start: datetime) -> datetime:
+    if job == "escalations":
+        return now - ESCALATION_MEMORY
+    if job == "board-summary":
+        return now - timedelta(days=100)
+    if job == "digests":
+        return now - timedelta(days=60)
+    return start - timedelta(days=2)
+
+
+def owed_for(
+    job: str,
+    snap: Snapshot,
+    history: Sequence[PastNotice],
+    start: datetime,
+    failed: Sequence[PastNotice] = (),
+) -> list[OwedNotice]:
+    if job == "reminders":
+        return owed_reminders(snap, history, start)
+    if job == "digests":
+        return owed_digests(snap, history, start, failed)
+    if job == "escalations":
+        return owed_escalations(snap, history)
+    if job == "board-summary":
+        return owed_board_summary(snap, history, start)
+    raise ValueError(f"unknown job {job!r}")
+
+
+def owed_at(s: Session, job: str, now: datetime, rules: BragRules) -> list[OwedNotice]:
+    """Everything `job` owes at `now`, in at most 7 SQL statements whatever the data."""
+    start = window_start(s, job, now)
+    snap = load_snapshot(s, now, rules)
+    history = load_history(s, JOB_KINDS[job], history_since(job, now, start))
+    failed = load_failed(s, now - LOOKBACK) if job == "digests" else []
+    return owed_for(job, snap, history, start, failed)
+
+
+def load_failed(s: Session, since: datetime) -> list[PastNotice]:
+    """One statement: notices Slack refused for good, due since `since` (ids and codes only)."""
+    return [
+        PastNotice(k, r, p, (), NoticeState.UNDELIVERABLE, due, err)
+        for k, r, p, due, err in s.execute(
+            select(Notice.kind, Notice.recipient, Notice.period, Notice.due_at, Notice.last_error)
+            .where(Notice.state == NoticeState.UNDELIVERABLE, Notice.due_at >= since)
+            .order_by(Notice.due_at)
+        )
+    ]

@@ -1,0 +1,326 @@
+"""Block Kit for notices: pure functions from rows to message parts.
+
+A notice is one or more parts (`{"text", "blocks"}`): the first is posted, the rest continue it
+in a thread, so no message passes Slack's limits (50 blocks, 3000 characters a section). Buttons
+carry the shared ids of `bot.ids` with the action's reference as value, so the Slack surface
+answers them. In channels, actions of confidential reviews appear by reference only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
+from models.brag import Brag, BragResult
+from models.calendar import local_date
+
+if TYPE_CHECKING:
+    from jobs.owed import ActionRow, CommitteeRow, PastNotice, ReminderItem, Snapshot
+
+Block = dict[str, Any]
+Part = dict[str, Any]
+
+MAX_BLOCKS = 50
+PART_BLOCKS = 48  # leaves room for the "continued" line
+SECTION_CHARS = 2900  # under Slack's 3000 per section text
+TEXT_CHARS = 140  # an action's text as shown in a list
+BRAG_ORDER = (Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED)
+
+
+def esc(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn reserves."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def short(text: str, limit: int = TEXT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+
+
+def buttons(ref: str) -> Block:
+    def button(label: str, action_id: str) -> dict[str, Any]:
+        return {
+            "type": "button",
+            "text": {"type": "plain_text", "text": label},
+            "action_id": action_id,
+            "value": ref,
+        }
+
+    return {
+        "type": "actions",
+        "elements": [
+            button("Update", BUTTON_UPDATE),
+            button("Done", BUTTON_DONE),
+            button("Change date", BUTTON_DUE),
+        ],
+    }
+
+
+def action_line(a: ActionRow, detail: str, *, in_channel: bool) -> str:
+    """One action as a line; in a channel a confidential review's action shows only its ref."""
+    if in_channel and a.confidential:
+        return f"• *{a.ref}* (confidential review) — {esc(detail)}"
+    return f"• *{a.ref}* {esc(short(a.text))} — {esc(detail)}"
+
+
+def due_text(a: ActionRow) -> str:
+    return f"due {a.due_date:%d/%m/%Y}" if a.due_date else "no due date"
+
+
+def paginate(units: Sequence[Sequence[Block]], title: str) -> list[Part]:
+    """Split blocks into messages of at most 50 blocks; units are never split."""
+    parts: list[list[Block]] = [[]]
+    for unit in units:
+        if parts[-1] and len(parts[-1]) + len(unit) > PART_BLOCKS:
+            parts.append([])
+        parts[-1].extend(unit)
+    out: list[Part] = []
+    for i, blocks in enumerate(parts):
+        if len(parts) > 1:
+            blocks = [*blocks, context(f"Part {i + 1} of {len(parts)}")]
+        text = title if i == 0 else f"{title} (continued, {i + 1} of {len(parts)})"
+        out.append({"text": text, "blocks": blocks})
+    return out
+
+
+def list_blocks(title: str, lines: Sequence[str], empty: str | None = None) -> list[list[Block]]:
+    """A titled list as sections of at most ~2900 characters each (one unit per section)."""
+    if not lines:
+        return [[section(f"*{title}*\n{empty}")]] if empty else []
+    units: list[list[Block]] = []
+    chunk = f"*{title} ({len(lines)})*"
+    for line in lines:
+        if len(chunk) + 1 + len(line) > SECTION_CHARS:
+            units.append([section(chunk)])
+            chunk = f"*{title} (continued)*"
+        chunk += "\n" + line
+    units.append([section(chunk)])
+    return units
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def owner_reminder(items: Sequence[ReminderItem]) -> list[Part]:
+    n = len(items)
+    units: list[list[Block]] = [
+        [
+            section(
+                f":bell: *{n} action{'s' if n != 1 else ''} need{'s' if n == 1 else ''} "
+                "your attention today*"
+            )
+        ]
+    ]
+    for i in items:
+        a = i.action
+        units.append(
+            [
+                section(f"*{a.ref}* {esc(short(a.text, 600))}\n{due_text(a)} — {esc(i.reason)}"),
+                buttons(a.ref),
+            ]
+        )
+    return paginate(units, f"Reminder: {n} action{'s' if n != 1 else ''} need your attention")
+
+
+def channel_reminder(items: Sequence[ReminderItem]) -> list[Part]:
+    """Owners who are not in Slack, named in their committee's channel."""
+    by_owner: dict[str, list[ReminderItem]] = defaultdict(list)
+    for i in items:
+        by_owner[i.action.owner_name or "Unknown owner"].append(i)
+    units: list[list[Block]] = [
+        [section(":bell: *Reminders for owners who are not in Slack* — please pass them on.")]
+    ]
+    for owner, its in sorted(by_owner.items()):
+        lines = [
+            action_line(i.action, f"{due_text(i.action)}, {i.reason}", in_channel=True) for i in its
+        ]
+        units.extend(list_blocks(f"For {esc(owner)}", lines))
+    return paginate(units, f"Reminders for {len(by_owner)} owners not in Slack")
+
+
+# ---------------------------------------------------------------- escalations
+
+
+def _overdue_detail(a: ActionRow, r: BragResult) -> str:
+    return (
+        f"{due_text(a)}, {r.working_days_overdue} working days overdue, owner {a.owner_name or '-'}"
+    )
+
+
+def chair_escalation(
+    items: Sequence[tuple[ActionRow, BragResult, Any]], snap: Snapshot, now: datetime
+) -> list[Part]:
+    n = len(items)
+    units: list[list[Block]] = [
+        [
+            section(
+                f":rotating_light: *{n} action{'s' if n != 1 else ''} overdue by more than "
+                "10 working days* on your committee"
+            )
+        ]
+    ]
+    for a, r, _ in sorted(items, key=lambda x: x[0].number):
+        units.append(
+            [
+                section(f"*{a.ref}* {esc(short(a.text, 600))}\n{esc(_overdue_detail(a, r))}"),
+                buttons(a.ref),
+            ]
+        )
+    return paginate(units, f"Escalation: {n} actions overdue by more than 10 working days")
+
+
+def board_escalation(
+    items: Sequence[tuple[ActionRow, BragResult, Any]], snap: Snapshot, now: datetime
+) -> list[Part]:
+    n = len(items)
+    lines = [
+        action_line(a, f"{_committee_code(snap, a)}, {_overdue_detail(a, r)}", in_channel=True)
+        for a, r, _ in sorted(items, key=lambda x: x[0].number)
+    ]
+    units = [
+        [
+            section(
+                f":rotating_light: *{n} action{'s' if n != 1 else ''} overdue by more than "
+                "30 working days*"
+            )
+        ],
+        *list_blocks("Escalated to the board", lines),
+    ]
+    return paginate(units, f"Escalation: {n} actions overdue by more than 30 working days")
+
+
+def _committee_code(snap: Snapshot, a: ActionRow) -> str:
+    c = snap.committees.get(a.committee_id) if a.committee_id else None
+    return c.code if c else "no committee"
+
+
+# ---------------------------------------------------------------- digests
+
+
+def brag_counts_text(results: Iterable[BragResult]) -> str:
+    counts = Counter(r.brag for r in results)
+    return "  ".join(f"{b.emoji} {b.value.capitalize()} *{counts.get(b, 0)}*" for b in BRAG_ORDER)
+
+
+def committee_digest(
+    c: CommitteeRow, actions: Sequence[ActionRow], snap: Snapshot, since: datetime
+) -> list[Part]:
+    rated = [(a, snap.brag(a)) for a in actions]
+    amber_days = snap.rules.amber_days
+    overdue = [(a, r) for a, r in rated if a.is_open and r.overdue]
+    due_soon = [(a, r) for a, r in rated if a.is_open and r.due_soon]
+    awaiting = [(a, r) for a, r in rated if r.awaiting_signoff]
+    drift = [(a, r) for a, r in rated if a.is_open and r.drifting]
+    signed = [(a, r) for a, r in rated if a.signed_off_at is not None and a.signed_off_at >= since]
+
+    def lines(rows: list[tuple[ActionRow, BragResult]], detail: Any) -> list[str]:
+        return [action_line(a, detail(a, r), in_channel=True) for a, r in rows]
+
+    def owner(a: ActionRow) -> str:
+        return a.owner_name or "no owner"
+
+    today = local_date(snap.now)
+    units: list[list[Block]] = [
+        [
+            header(f"{c.code} weekly digest — {today:%d/%m/%Y}"),
+            section(brag_counts_text(r for _, r in rated)),
+        ]
+    ]
+    units += list_blocks(
+        "Overdue",
+        lines(overdue, lambda a, r: f"{due_text(a)}, {owner(a)}"),
+        "Nothing overdue.",
+    )
+    units += list_blocks(
+        f"Due in the next {amber_days} days",
+        lines(due_soon, lambda a, r: f"{due_text(a)}, {owner(a)}"),
+        "Nothing due.",
+    )
+    units += list_blocks(
+        "Complete, awaiting sign-off",
+        lines(awaiting, lambda a, r: owner(a)),
+        "Nothing waiting.",
+    )
+    units += list_blocks(
+        f"Drifting (no update for {snap.rules.drift_days}+ days)",
+        lines(
+            drift, lambda a, r: f"last update {local_date(a.last_update_at):%d/%m/%Y}, {owner(a)}"
+        ),
+        "No drift.",
+    )
+    units += list_blocks(
+        f"Signed off since {local_date(since):%d/%m/%Y}",
+        lines(signed, lambda a, r: owner(a)),
+        "None.",
+    )
+    return paginate(units, f"{c.code} weekly digest")
+
+
+def admin_digest(failed: Sequence[PastNotice], unassigned: Sequence[ActionRow]) -> list[Part]:
+    units: list[list[Block]] = [[header("LSCB admin digest")]]
+    units += list_blocks(
+        "Notices Slack refused for good",
+        [
+            f"• {p.kind} to {esc(p.recipient)} ({esc(p.period)}): `{p.last_error or 'unknown'}`"
+            for p in failed
+        ],
+        "None.",
+    )
+    units += list_blocks(
+        "Actions to triage (no owner or no due date)",
+        [f"• *{a.ref}*" for a in unassigned],
+        "None.",
+    )
+    units.append([context("Run `lscb notices failed` for the full list.")])
+    return paginate(units, "LSCB admin digest")
+
+
+def board_summary(snap: Snapshot, period: str) -> list[Part]:
+    """Counts by BRAG overall and per committee, as text (no chart function exists yet)."""
+    per: dict[str, Counter[Brag]] = defaultdict(Counter)
+    total: Counter[Brag] = Counter()
+    for a in snap.actions:
+        b = snap.brag(a).brag
+        total[b] += 1
+        c = snap.committees.get(a.committee_id) if a.committee_id else None
+        per[c.code if c else "none"][b] += 1
+    head = "committee  " + " ".join(f"{b.value[:5]:>6}" for b in BRAG_ORDER)
+    rows = [
+        f"{code:<10} " + " ".join(f"{counts.get(b, 0):>6}" for b in BRAG_ORDER)
+        for code, counts in sorted(per.items())
+    ]
+    table_units: list[list[Block]] = []
+    chunk: list[str] = [head]
+    for row in rows:
+        if sum(len(x) + 1 for x in chunk) + len(row) > SECTION_CHARS - 10:
+            table_units.append([section("```" + "\n".join(chunk) + "```")])
+            chunk = [head]
+        chunk.append(row)
+    table_units.append([section("```" + "\n".join(chunk) + "```")])
+    units: list[list[Block]] = [
+        [
+            header(f"Board summary — {period}"),
+            section(brag_counts_text_from_counter(total)),
+        ],
+        *table_units,
+    ]
+    return paginate(units, f"Board summary {period}")
+
+
+def brag_counts_text_from_counter(counts: Counter[Brag]) -> str:
+    return "  ".join(f"{b.emoji} {b.value.capitalize()} *{counts.get(b, 0)}*" for b in BRAG_ORDER)

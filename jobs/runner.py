@@ -1,0 +1,112 @@
+"""Running one job once as of a time: work out what is owed, enqueue it, deliver it.
+
+Re-running is harmless: notices are keyed by (kind, recipient, period) and subjects already told
+are not told again. A job that was not run for a while (the app was down) catches up from where
+it last finished, once, and the notices it sends late are marked late.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobs.outbox import Dispatcher, DispatchResult, enqueue
+from jobs.owed import JOB_KINDS, JOB_NAMES, owed_at
+from models.brag import BragRules
+from models.clock import Clock
+from models.outbox import JobRun
+
+log = logging.getLogger("lscb.jobs")
+
+
+@dataclass
+class JobResult:
+    job: str
+    now: datetime
+    owed: int = 0
+    queued: int = 0
+    owed_by_kind: dict[str, int] = field(default_factory=dict)
+    delivery: DispatchResult = field(default_factory=DispatchResult)
+
+    @property
+    def ok(self) -> bool:
+        """Everything owed was delivered or safely left for the next run."""
+        return self.delivery.configuration_error is None and self.delivery.undeliverable == 0
+
+    def to_dict(self) -> dict[str, object]:
+        d = self.delivery
+        return {
+            "job": self.job,
+            "now": self.now.isoformat(),
+            "owed": self.owed,
+            "queued": self.queued,
+            "owed_by_kind": self.owed_by_kind,
+            "sent": d.sent,
+            "late": d.late,
+            "undeliverable": d.undeliverable,
+            "left_for_next_run": d.left,
+            "errors": dict(d.errors),
+            "configuration_error": d.configuration_error,
+            "ok": self.ok,
+        }
+
+
+def _set_cursor(s: Session, job: str, now: datetime) -> None:
+    row = s.get(JobRun, job)
+    if row is None:
+        s.add(JobRun(job=job, last_run_at=now))
+    elif row.last_run_at < now:
+        row.last_run_at = now
+
+
+def plan_job(
+    session_factory: sessionmaker[Session], job: str, now: datetime, rules: BragRules
+) -> JobResult:
+    """Work out what `job` owes at `now` and enqueue it, in one transaction."""
+    if job not in JOB_KINDS:
+        raise ValueError(f"unknown job {job!r}; expected one of {', '.join(JOB_NAMES)}")
+    result = JobResult(job, now)
+    with session_factory.begin() as s:
+        owed = owed_at(s, job, now, rules)
+        result.owed = len(owed)
+        result.owed_by_kind = dict(Counter(n.kind for n in owed))
+        result.queued = enqueue(s, owed, now)
+        _set_cursor(s, job, now)
+    return result
+
+
+def run_job(
+    job: str,
+    session_factory: sessionmaker[Session],
+    client: WebClient,
+    clock: Clock,
+    rules: BragRules,
+    *,
+    dispatcher: Dispatcher | None = None,
+) -> JobResult:
+    now = clock.now()
+    result = plan_job(session_factory, job, now, rules)
+    dispatcher = dispatcher or Dispatcher(session_factory, client)
+    result.delivery = dispatcher.deliver_due(now, JOB_KINDS[job])
+    log.info(
+        "job %s: owed=%d queued=%d sent=%d late=%d undeliverable=%d left=%d",
+        job,
+        result.owed,
+        result.queued,
+        result.delivery.sent,
+        result.delivery.late,
+        result.delivery.undeliverable,
+        result.delivery.left,
+    )
+    return result
+
+
+def last_run(session_factory: sessionmaker[Session], job: str) -> datetime | None:
+    with session_factory() as s:
+        return s.scalar(select(JobRun.last_run_at).where(JobRun.job == job))
