@@ -195,3 +195,21 @@ def read_due_date(text: str, today: date) -> date:
     if d.year > today.year + 10:
         raise DateError(f"{d:%d/%m/%Y} is more than ten years away. Try {ACCEPTED_FORMS}.")
     return d
+
+
+def split_leading_date(text: str, today: date, max_words: int = 6) -> tuple[date, str]:
+    """Read a date at the start of `text` and return it with the rest (a reason, say).
+
+    The longest leading run of words that reads as a date wins, so "next Friday" is not
+    read as "Friday" followed by a reason starting "next".
+    """
+    words = (text or "").split()
+    if not words:
+        raise DateError(f"A date is needed. Try {ACCEPTED_FORMS}.")
+    for n in range(min(max_words, len(words)), 0, -1):
+        try:
+            found = parse_date(" ".join(words[:n]), today)
+        except DateError:
+            continue
+        return found, " ".join(words[n:])
+    return parse_date(words[0], today), " ".join(words[1:])  # raises the reader's own message

@@ -20,7 +20,15 @@ class Refused(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Missing reason, unreadable date, wrong state for the request, ..."""
+    """Missing reason, unreadable date, wrong state for the request, ...
+
+    `field` names the input at fault when there is one (`text`, `due_date`, `when`, `reason`,
+    `note`, `evidence`, `impact`, `word`), so a form can show the message beside it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ConcurrentChange(DomainError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from models.schema import Action, Person
+from models.schema import Action, Person, Review, Status
 
 
 class Op(enum.StrEnum):
@@ -144,3 +144,39 @@ def check(
 
 def _committee(action: Action) -> str:
     return action.committee.code if action.committee is not None else "its committee"
+
+
+def available_ops(actor: Actor, action: Action) -> frozenset[Op]:
+    """What `actor` could do to `action` now: allowed for them and fitting its status.
+
+    Messages show a button only for these; the operations themselves check again.
+    """
+    status = action.status
+    is_open = status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+    fits = {
+        Op.UPDATE: is_open,
+        Op.NOTE: status != Status.CANCELLED,
+        Op.DONE: is_open,
+        Op.DUE: is_open,
+        Op.SIGNOFF: status == Status.COMPLETE,
+        Op.REOPEN: status in (Status.COMPLETE, Status.SIGNED_OFF),
+        Op.ASSIGN: is_open or status == Status.COMPLETE,
+        Op.CANCEL: status not in (Status.SIGNED_OFF, Status.CANCELLED),
+    }
+    return frozenset(op for op, ok in fits.items() if ok and check(actor, op, action))
+
+
+def can_see_review(actor: Actor, review: Review) -> Decision:
+    """A confidential review is visible to admins and to the chairs and owners of its actions."""
+    if not review.confidential or actor.is_admin:
+        return ALLOW
+    for a in review.actions:
+        if a.committee_id is not None and a.committee_id in actor.chairs:
+            return ALLOW
+        if _owns(actor, a):
+            return ALLOW
+    return Decision(
+        False,
+        f"{review.ref} is confidential: only admins, the accountable chair and the owners of "
+        "its actions can see it.",
+    )

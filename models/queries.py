@@ -13,10 +13,18 @@ from sqlalchemy.orm import Session, selectinload
 from models.brag import Brag, BragResult, BragRules, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
-from models.permissions import Actor, can_see
+from models.permissions import Actor, can_see, can_see_review
 from models.schema import Action, ActionEvent, Committee, Person, Review, Status
 
-STATUS_FILTERS = {s.value for s in Status} | {"unassigned", "open", "overdue", "drift", "due"}
+# "current": not yet signed off or cancelled (open, or complete and awaiting sign-off).
+STATUS_FILTERS = {s.value for s in Status} | {
+    "unassigned",
+    "open",
+    "overdue",
+    "drift",
+    "due",
+    "current",
+}
 BRAG_FILTERS = {b.value for b in Brag}
 
 
@@ -61,6 +69,10 @@ def _base_query(f: ActionFilter) -> Select[Action]:
     status = normalise_filter(f.status) if f.status else None
     if status in {s.value for s in Status}:
         stmt = stmt.where(Action.status == Status(status))
+    elif status == "current":
+        stmt = stmt.where(
+            Action.status.in_([Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE])
+        )
     elif status in ("unassigned", "open", "overdue", "drift", "due"):
         stmt = stmt.where(Action.status.in_([Status.NOT_STARTED, Status.IN_PROGRESS]))
         if status == "unassigned":
@@ -154,3 +166,29 @@ def load_events(s: Session, action: Action) -> Sequence[ActionEvent]:
 
 def days_since(now: datetime, then: datetime) -> int:
     return (local_date(now) - local_date(then)).days
+
+
+def list_reviews(s: Session, viewer: Actor, type_text: str | None = None) -> list[Review]:
+    """Reviews the viewer may see (a confidential one only by those it concerns), newest last."""
+    stmt = select(Review).options(selectinload(Review.actions)).order_by(Review.number)
+    if type_text:
+        stmt = stmt.where(Review.type.ilike(f"%{type_text.strip()}%"))
+    return [r for r in s.scalars(stmt).unique().all() if can_see_review(viewer, r)]
+
+
+def committee_by_code(s: Session, code: str) -> Committee | None:
+    return s.scalars(select(Committee).where(Committee.code == code.strip().upper())).one_or_none()
+
+
+def committee_for_channel(
+    s: Session, channel_id: str, channel_name: str | None
+) -> Committee | None:
+    """The committee whose channel this is (the organisation file names channels by id or #name)."""
+    names = [channel_id]
+    if channel_name:
+        names += [channel_name, f"#{channel_name.lstrip('#')}"]
+    return s.scalars(select(Committee).where(Committee.channel.in_(names))).first()
+
+
+def all_committees(s: Session) -> list[Committee]:
+    return list(s.scalars(select(Committee).order_by(Committee.code)).all())

@@ -1,0 +1,693 @@
+"""Block Kit, built by pure functions: action cards, lists, App Home, modals, plain replies.
+
+Limits kept here so no caller has to: 50 blocks a message, 100 in a view, 3000 characters in a
+section, 75 on a button. Confidential reviews appear by reference only in anything shared to a
+channel, and not at all to those who may not see them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot import ids
+from models.actions import UPDATE_WORDS
+from models.brag import Brag, BragResult
+from models.permissions import Actor, Op, available_ops, can_see, can_see_review
+from models.schema import Action, ActionEvent, Committee, Review, Status
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION = 3000
+MAX_FIELD = 2000
+MAX_BUTTON = 75
+MAX_BUTTON_VALUE = 2000
+MAX_METADATA = 3000
+PAGE_SIZE = 20
+LIST_TEXT = 180  # characters of an action's text in a list line
+
+BRAG_LABEL = {
+    Brag.RED: "Red",
+    Brag.AMBER: "Amber",
+    Brag.GREEN: "Green",
+    Brag.BLUE: "Blue",
+    Brag.UNASSIGNED: "Unassigned",
+    Brag.CANCELLED: "Cancelled",
+}
+BUTTON_LABEL = {
+    Op.UPDATE: (ids.BUTTON_UPDATE, "Update"),
+    Op.NOTE: (ids.BUTTON_NOTE, "Note"),
+    Op.DONE: (ids.BUTTON_DONE, "Done"),
+    Op.DUE: (ids.BUTTON_DUE, "Change date"),
+    Op.SIGNOFF: (ids.BUTTON_SIGNOFF, "Sign off"),
+}
+
+
+# ------------------------------------------------------------------ text helpers
+
+
+def escape(text: str | None) -> str:
+    """User text made inert in mrkdwn: no mentions, links or @channel smuggled in."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _one_line(text: str | None, limit: int) -> str:
+    return clip(" ".join((text or "").split()), limit)
+
+
+def uk_date(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "no date"
+
+
+def section(text: str, accessory: Block | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION)}}
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_SECTION)}]}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, 150)}}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    b: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON)},
+        "action_id": action_id,
+        "value": value[:MAX_BUTTON_VALUE],
+    }
+    if style:
+        b["style"] = style
+    return b
+
+
+def text_sections(lines: Iterable[str], limit: int = MAX_SECTION) -> list[Block]:
+    """Lines packed into as few sections as fit Slack's 3000-character limit."""
+    blocks: list[Block] = []
+    chunk = ""
+    for line in lines:
+        line = clip(line, limit)
+        if chunk and len(chunk) + 1 + len(line) > limit:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(section(chunk))
+    return blocks
+
+
+def reply(text: str) -> list[Block]:
+    """A plain answer (help, refusals, confirmations) as blocks."""
+    return text_sections(text.split("\n"))
+
+
+def split_blocks(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[list[Block]]:
+    """Blocks in message-sized pieces (a digest that continues in a thread)."""
+    return [list(blocks[i : i + limit]) for i in range(0, len(blocks), limit)] or [[]]
+
+
+def fallback_text(blocks: Sequence[Block], limit: int = 300) -> str:
+    """The notification text that goes with blocks: the first words of the first section."""
+    for b in blocks:
+        text = b.get("text")
+        if isinstance(text, dict) and text.get("text"):
+            return clip(str(text["text"]).split("\n")[0], limit)
+    return "LSCB Action Tracker"
+
+
+# ------------------------------------------------------------------ actions
+
+
+def redacted(action: Action, viewer: Actor, shared: bool) -> bool:
+    """Show this action by reference only?"""
+    return action.confidential and (shared or not can_see(viewer, action))
+
+
+def brag_badge(brag: BragResult) -> str:
+    label = BRAG_LABEL[brag.brag]
+    if brag.awaiting_signoff:
+        label += " (awaiting sign-off)"
+    return f"{brag.brag.emoji} {label}"
+
+
+def _owner(action: Action) -> str:
+    if action.owner is None:
+        return "no owner"
+    if action.owner.slack_id:
+        return f"<@{action.owner.slack_id}>"
+    return escape(action.owner.name)
+
+
+def action_line(action: Action, brag: BragResult, viewer: Actor, *, shared: bool = False) -> str:
+    """One line of a list: BRAG, reference, due date, owner and the start of the text."""
+    due = f"due {uk_date(action.due_date)}" if action.due_date else "no due date"
+    if redacted(action, viewer, shared):
+        return f"{brag.brag.emoji} *{action.ref}* · {due} · _confidential review_"
+    committee = f" · {action.committee.code}" if action.committee else ""
+    return (
+        f"{brag.brag.emoji} *{action.ref}* · {due} · {_owner(action)}{committee}\n"
+        f"{escape(_one_line(action.text, LIST_TEXT))}"
+    )
+
+
+def action_buttons(action: Action, viewer: Actor) -> list[Block]:
+    ops = available_ops(viewer, action)
+    return [
+        button(label, action_id, action.ref, "primary" if op == Op.DONE else None)
+        for op, (action_id, label) in BUTTON_LABEL.items()
+        if op in ops
+    ]
+
+
+def render_action_card(
+    action: Action,
+    brag: BragResult,
+    viewer: Actor,
+    *,
+    shared: bool = False,
+    events: Sequence[ActionEvent] = (),
+) -> list[Block]:
+    """An action as a message: what it is, where it stands, and the buttons this viewer may use."""
+    if redacted(action, viewer, shared):
+        return [
+            section(
+                f"*{action.ref}* {brag_badge(brag)} · due {uk_date(action.due_date)}\n"
+                "_Belongs to a confidential review: details are shown only to those it concerns._"
+            )
+        ]
+    reasons = f" — {', '.join(brag.reasons)}" if brag.reasons else ""
+    blocks: list[Block] = [
+        section(f"*{action.ref}* {brag_badge(brag)}{escape(reasons)}\n{escape(action.text)}")
+    ]
+    review = (
+        f"{action.review.ref} {escape(action.review.name)}"
+        + (" (confidential)" if action.review.confidential else "")
+        if action.review is not None
+        else "none"
+    )
+    due = uk_date(action.due_date)
+    if action.original_due_date and action.original_due_date != action.due_date:
+        due += f" (first due {uk_date(action.original_due_date)})"
+    status = action.status.label
+    if action.owner_rating is not None and action.is_open:
+        status += f", {action.owner_rating.label}"
+    fields = [
+        ("Status", status),
+        ("Due", due),
+        ("Owner", _owner(action)),
+        ("Committee", escape(action.committee.code) if action.committee else "none"),
+        ("Lead agency", escape(action.lead_agency) or "not given"),
+        ("Review", review),
+    ]
+    blocks.append(
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": clip(f"*{k}*\n{v}", MAX_FIELD)} for k, v in fields
+            ],
+        }
+    )
+    for title, value in (
+        ("Latest progress", action.latest_progress),
+        ("Evidence of completion", action.evidence_of_completion),
+        ("Evidence of impact", action.evidence_of_impact),
+    ):
+        if value:
+            blocks.append(section(f"*{title}*\n{escape(value)}"))
+    if events:
+        lines = [event_line(e) for e in events[-10:]]
+        blocks.append(context(clip("*History*\n" + "\n".join(lines), MAX_SECTION)))
+    if not shared:
+        buttons = action_buttons(action, viewer)
+        if buttons:
+            blocks.append(
+                {"type": "actions", "block_id": f"card:{action.ref}", "elements": buttons}
+            )
+    return blocks
+
+
+def event_line(e: ActionEvent) -> str:
+    who = e.actor.name if e.actor is not None else e.actor_label
+    change = ""
+    if e.before or e.after:
+        change = f" {escape(e.before or '—')} → {escape(e.after or '—')}"
+    note = f": {escape(_one_line(e.note, 120))}" if e.note else ""
+    return f"{e.at:%d/%m/%Y} {escape(who)} · {e.kind}{change}{note}"
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def end(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    @property
+    def has_next(self) -> bool:
+        return self.end < self.total
+
+
+def next_page_value(command_text: str, offset: int) -> str | None:
+    value = json.dumps({"q": command_text, "o": offset}, ensure_ascii=False)
+    return value if len(value) <= MAX_BUTTON_VALUE else None
+
+
+def render_action_list(
+    rows: Sequence[tuple[Action, BragResult]],
+    viewer: Actor,
+    *,
+    title: str,
+    command_text: str = "actions",
+    offset: int = 0,
+    shared: bool = False,
+    empty: str = "No actions match.",
+) -> list[Block]:
+    """One page of actions (20), with a "Next 20" button when there are more."""
+    page = Page(max(0, min(offset, len(rows))), len(rows))
+    blocks: list[Block] = [section(f"*{escape(title)}*")]
+    if not rows:
+        blocks.append(section(escape(empty)))
+        return blocks
+    for action, brag in rows[page.offset : page.end]:
+        accessory = None
+        if not shared and not redacted(action, viewer, shared):
+            accessory = button("Open", ids.BUTTON_SHOW, action.ref)
+        blocks.append(section(action_line(action, brag, viewer, shared=shared), accessory))
+    counts = brag_counts(b for _, b in rows)
+    blocks.append(context(f"{page.offset + 1}–{page.end} of {page.total} · {counts}"))
+    if page.has_next and not shared:
+        value = next_page_value(command_text, page.end)
+        if value is not None:
+            n = min(PAGE_SIZE, page.total - page.end)
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": "paging",
+                    "elements": [button(f"Next {n}", ids.BUTTON_NEXT_PAGE, value)],
+                }
+            )
+    return blocks
+
+
+def brag_counts(brags: Iterable[BragResult]) -> str:
+    counts: dict[Brag, int] = {}
+    for b in brags:
+        counts[b.brag] = counts.get(b.brag, 0) + 1
+    order = [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED, Brag.CANCELLED]
+    return " ".join(f"{b.emoji} {counts[b]}" for b in order if counts.get(b)) or "none"
+
+
+# ------------------------------------------------------------------ reviews
+
+
+def render_review_list(
+    reviews: Sequence[Review], viewer: Actor, *, title: str, shared: bool = False
+) -> list[Block]:
+    """Reviews the caller selected for this viewer; confidential ones by reference when shared."""
+    lines = []
+    for r in reviews:
+        if not can_see_review(viewer, r):
+            continue
+        open_count = sum(1 for a in r.actions if a.is_open)
+        if r.confidential and shared:
+            lines.append(f"• *{r.ref}* · _confidential review_ · {open_count} open")
+            continue
+        when = f" · {escape(r.date_text)}" if r.date_text else ""
+        lines.append(
+            f"• *{r.ref}* {escape(_one_line(r.name, 150))} · {escape(r.type)}{when} · "
+            f"{open_count} open" + (" · confidential" if r.confidential else "")
+        )
+    blocks = [section(f"*{escape(title)}*")]
+    if not lines:
+        return blocks + [section("No reviews match.")]
+    body = text_sections(lines)
+    if len(body) > MAX_MESSAGE_BLOCKS - 3:
+        body = body[: MAX_MESSAGE_BLOCKS - 3]
+        body.append(context("More reviews than fit here: narrow it with `/lscb reviews TYPE`."))
+    return blocks + body
+
+
+def render_review(
+    review: Review,
+    rows: Sequence[tuple[Action, BragResult]],
+    viewer: Actor,
+    *,
+    shared: bool = False,
+) -> list[Block]:
+    if review.confidential and shared:
+        head = f"*{review.ref}* · _confidential review_"
+        blocks = [section(head)]
+    else:
+        lines = [f"*{review.ref}* {escape(review.name)}", escape(review.type)]
+        if review.date_text:
+            lines.append(escape(review.date_text))
+        if review.publication_status:
+            lines.append(f"_{escape(review.publication_status)}_")
+        blocks = [section("\n".join(lines))]
+        if review.overview:
+            blocks.append(section(escape(clip(review.overview, 1500))))
+        findings = [
+            f"{escape(f.number or '•')} {escape(_one_line(f.text, 300))}" for f in review.findings
+        ]
+        if findings:
+            blocks += text_sections(["*Findings*", *findings])[:10]
+    listed = render_action_list(
+        rows,
+        viewer,
+        title=f"Actions of {review.ref}",
+        command_text=f"actions review {review.ref}",
+        shared=shared,
+        empty="No actions yet.",
+    )
+    room = MAX_MESSAGE_BLOCKS - len(blocks)
+    return blocks + listed[:room]
+
+
+# ------------------------------------------------------------------ App Home
+
+
+def _home_group(
+    title: str,
+    rows: Sequence[tuple[Action, BragResult]],
+    viewer: Actor,
+    limit: int,
+    more_hint: str,
+) -> list[Block]:
+    if not rows:
+        return []
+    blocks = [section(f"*{title}* ({len(rows)})")]
+    for action, brag in rows[:limit]:
+        accessory = (
+            None if redacted(action, viewer, False) else button("Open", ids.BUTTON_SHOW, action.ref)
+        )
+        blocks.append(section(action_line(action, brag, viewer), accessory))
+    if len(rows) > limit:
+        blocks.append(context(f"…and {len(rows) - limit} more: {more_hint}"))
+    return blocks
+
+
+@dataclass(frozen=True)
+class CommitteeWatch:
+    committee: Committee
+    overdue: Sequence[tuple[Action, BragResult]]
+    drifting: Sequence[tuple[Action, BragResult]]
+    awaiting: Sequence[tuple[Action, BragResult]]
+
+
+def build_home(
+    viewer: Actor,
+    mine: Sequence[tuple[Action, BragResult]],
+    watches: Sequence[CommitteeWatch] = (),
+) -> dict[str, Any]:
+    """The App Home tab: my actions by BRAG, then each committee I chair (or all, for admins)."""
+    blocks: list[Block] = [header("Your actions")]
+    order = [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.UNASSIGNED]
+    groups: dict[Brag, list[tuple[Action, BragResult]]] = {b: [] for b in order}
+    awaiting: list[tuple[Action, BragResult]] = []
+    for action, brag in mine:
+        if brag.awaiting_signoff:
+            awaiting.append((action, brag))
+        elif brag.brag in groups:
+            groups[brag.brag].append((action, brag))
+    budget_mine = 40 if watches else 90
+    per_group = max(3, budget_mine // 5 - 1)
+    mine_blocks: list[Block] = []
+    for b in order:
+        mine_blocks += _home_group(
+            f"{b.emoji} {BRAG_LABEL[b]}", groups[b], viewer, per_group, "`/lscb actions mine`"
+        )
+    mine_blocks += _home_group(
+        ":hourglass: Complete, awaiting sign-off",
+        awaiting,
+        viewer,
+        per_group,
+        "`/lscb actions complete`",
+    )
+    blocks += mine_blocks or [section("You own no open actions.")]
+    if watches:
+        room = MAX_VIEW_BLOCKS - len(blocks) - 2
+        per_committee = max(4, room // max(1, len(watches)))
+        for w in watches:
+            code = w.committee.code
+            part: list[Block] = [divider(), header(clip(f"{code} · {w.committee.name}", 150))]
+            limit = max(1, (per_committee - 6) // 3)
+            part += _home_group(
+                ":red_circle: Overdue",
+                w.overdue,
+                viewer,
+                limit,
+                f"`/lscb actions overdue committee {code}`",
+            )
+            part += _home_group(
+                ":zzz: Drifting",
+                w.drifting,
+                viewer,
+                limit,
+                f"`/lscb actions drift committee {code}`",
+            )
+            part += _home_group(
+                ":hourglass: Awaiting sign-off",
+                w.awaiting,
+                viewer,
+                limit,
+                f"`/lscb actions complete committee {code}`",
+            )
+            if len(part) == 2:
+                part.append(section("Nothing overdue, drifting or awaiting sign-off."))
+            if len(blocks) + len(part) > MAX_VIEW_BLOCKS - 1:
+                blocks.append(context("More committees than fit here: use `/lscb actions`."))
+                break
+            blocks += part
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+# ------------------------------------------------------------------ modals
+
+
+def _plain(text: str, limit: int = 150) -> dict[str, str]:
+    return {"type": "plain_text", "text": clip(text, limit)}
+
+
+def metadata(**values: Any) -> str:
+    """private_metadata: JSON, and never over Slack's 3000 characters (response_url goes first)."""
+    text = json.dumps(values)
+    if len(text) > MAX_METADATA:
+        values.pop("response_url", None)
+        text = json.dumps(values)
+    return text
+
+
+def read_metadata(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    multiline: bool = False,
+    optional: bool = False,
+    initial: str | None = None,
+    placeholder: str | None = None,
+    max_length: int = 3000,
+) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = _plain(placeholder)
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label, 2000),
+        "optional": optional,
+        "element": element,
+    }
+
+
+def modal(
+    callback_id: str, title: str, blocks: list[Block], meta: str, submit: str | None = "Save"
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _plain(title, 24),
+        "close": _plain("Cancel", 24),
+        "private_metadata": meta,
+        "blocks": blocks[:MAX_VIEW_BLOCKS],
+    }
+    if submit:
+        view["submit"] = _plain(submit, 24)
+    return view
+
+
+def _about(action: Action) -> Block:
+    return section(f"*{action.ref}* {escape(_one_line(action.text, 600))}")
+
+
+def update_modal(action: Action, meta: str) -> dict[str, Any]:
+    options = [{"text": _plain(word.replace("-", " ")), "value": word} for word in UPDATE_WORDS]
+    select: Block = {
+        "type": "static_select",
+        "action_id": "value",
+        "placeholder": _plain("How is it going?"),
+        "options": options,
+    }
+    if action.owner_rating is not None:
+        current = action.owner_rating.value.replace("_", "-")
+        select["initial_option"] = next(o for o in options if o["value"] == current)
+    blocks = [
+        _about(action),
+        {"type": "input", "block_id": "word", "label": _plain("Progress"), "element": select},
+        text_input("note", "Note", multiline=True, optional=True, max_length=3000),
+    ]
+    return modal(ids.MODAL_UPDATE, f"Update {action.ref}", blocks, meta)
+
+
+def note_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        text_input("text", "Progress note", multiline=True, max_length=3000),
+    ]
+    return modal(ids.MODAL_NOTE, f"Note on {action.ref}", blocks, meta)
+
+
+def done_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        text_input(
+            "evidence",
+            "Evidence of completion",
+            multiline=True,
+            placeholder="What was done, and where it can be seen",
+            max_length=3000,
+        ),
+    ]
+    return modal(ids.MODAL_DONE, f"Done: {action.ref}", blocks, meta, submit="Mark done")
+
+
+def due_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        context(f"Due now: {uk_date(action.due_date)}"),
+        text_input(
+            "when",
+            "New due date",
+            placeholder="31/03/2027, end of March, in 2 weeks",
+            max_length=60,
+        ),
+        text_input(
+            "reason",
+            "Why it changes",
+            multiline=True,
+            optional=action.due_date is None,
+            max_length=3000,
+        ),
+    ]
+    return modal(ids.MODAL_DUE, f"New date: {action.ref}", blocks, meta)
+
+
+def signoff_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        section(f"*Evidence of completion*\n{escape(action.evidence_of_completion or '—')}"),
+        text_input("impact", "Evidence of impact", multiline=True, optional=True, max_length=3000),
+    ]
+    return modal(ids.MODAL_SIGNOFF, f"Sign off {action.ref}", blocks, meta, submit="Sign off")
+
+
+def add_modal(
+    committees: Sequence[Committee], meta: str, review: str | None = None
+) -> dict[str, Any]:
+    blocks: list[Block] = [
+        text_input("text", "What must be done", multiline=True, max_length=3000),
+        text_input(
+            "review", "Review", optional=True, initial=review, placeholder="R-3", max_length=200
+        ),
+        {
+            "type": "input",
+            "block_id": "owner",
+            "optional": True,
+            "label": _plain("Owner"),
+            "element": {"type": "users_select", "action_id": "value"},
+        },
+    ]
+    if committees:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": "committee",
+                "optional": True,
+                "label": _plain("Accountable committee"),
+                "element": {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": [
+                        {"text": _plain(f"{c.code} · {c.name}", 75), "value": c.code}
+                        for c in committees[:100]
+                    ],
+                },
+            }
+        )
+    blocks.append(
+        text_input(
+            "due_date",
+            "Due date",
+            optional=True,
+            placeholder="31/03/2027, end of March, in 2 weeks",
+            max_length=60,
+        )
+    )
+    return modal(ids.MODAL_ADD, "Add an action", blocks, meta, submit="Add")
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    return modal("lscb_notice", title, reply(text), "{}", submit=None)
+
+
+def modal_value(view: dict[str, Any], block_id: str) -> str | None:
+    """The value a person gave in a modal input (text, select or user), or None."""
+    state = view.get("state", {}).get("values", {}).get(block_id, {}).get("value", {})
+    if not isinstance(state, dict):
+        return None
+    for key in ("value", "selected_user", "selected_date"):
+        if state.get(key):
+            return str(state[key])
+    option = state.get("selected_option")
+    if isinstance(option, dict) and option.get("value"):
+        return str(option["value"])
+    return None
+
+
+def status_word(status: Status) -> str:
+    return status.label

@@ -1,0 +1,500 @@
+"""The `/lscb` grammar: command text in, a typed command out (or a CommandError saying why).
+
+Pure: no database, no Slack. Forgiving of case and spacing. With Slack's escaping on, a mention
+arrives as `<@U123|name>` and a channel as `<#C123|name>`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.actions import UPDATE_WORDS, normalise_update_word
+
+USAGE: dict[str, str] = {
+    "help": "/lscb help",
+    "actions": "/lscb actions [mine|all|overdue|due|unassigned|drift|complete] [@person] "
+    "[#channel | committee CODE] [review REF] [share]",
+    "show": "/lscb show A-12 [share]",
+    "update": "/lscb update A-12 <not-started|in-progress|on-track|at-risk|off-track> [note]",
+    "note": "/lscb note A-12 <progress note>",
+    "done": "/lscb done A-12 <evidence of completion>",
+    "signoff": "/lscb signoff A-12 [evidence of impact]",
+    "reopen": "/lscb reopen A-12 <reason>",
+    "due": "/lscb due A-12 <date> <reason>",
+    "assign": "/lscb assign A-12 @person [committee CODE]",
+    "add": "/lscb add [review REF] [committee CODE] [text]",
+    "reviews": "/lscb reviews [type] [share]",
+    "review": "/lscb review REF [share]",
+    "digest": "/lscb digest [committee CODE]",
+    "report": "/lscb report [xlsx|csv]",
+}
+
+VERB_ALIASES = {
+    "list": "actions",
+    "action": "actions",
+    "ls": "actions",
+    "sign-off": "signoff",
+    "sign_off": "signoff",
+    "signed-off": "signoff",
+    "complete": "done",
+    "notes": "note",
+    "date": "due",
+    "reassign": "assign",
+    "new": "add",
+    "create": "add",
+    "?": "help",
+    "-h": "help",
+    "--help": "help",
+    "export": "report",
+}
+
+SCOPES = ("mine", "all", "overdue", "due", "unassigned", "drift", "complete")
+SCOPE_ALIASES = {
+    "my": "mine",
+    "me": "mine",
+    "everyone": "all",
+    "late": "overdue",
+    "soon": "due",
+    "drifting": "drift",
+    "completed": "complete",
+    "awaiting": "complete",
+}
+REPORT_FORMATS = ("xlsx", "csv")
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,30})(?:\|[^>]*)?>$")
+CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]{1,30})(?:\|([^>]*))?>$")
+REF = re.compile(r"^a\s*-?\s*(\d{1,9})$", re.IGNORECASE)
+CODE = re.compile(r"^[A-Za-z0-9&_\-]{1,32}$")
+REVIEW_REF = re.compile(r"^r-?(\d{1,9})$", re.IGNORECASE)
+# A mention or channel may carry spaces in its label (`<@U1|Jane Smith>`): keep it one token.
+TOKEN = re.compile(r"<[^<>]*>|\"[^\"]*\"?|“[^”]*”?|\S+")
+
+
+class CommandError(ValueError):
+    """What was wrong with the command text, and the form that would work."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+    def __str__(self) -> str:
+        if self.usage:
+            return f"{self.message}\nThe form is `{self.usage}`"
+        return self.message
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class ListActions:
+    scope: str | None = None  # one of SCOPES; None means "mine"
+    person: str | None = None  # Slack user id
+    channel: Channel | None = None
+    committee: str | None = None
+    review: str | None = None
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class Show:
+    ref: str
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class Update:
+    ref: str
+    word: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Done:
+    ref: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class SignOff:
+    ref: str
+    impact: str | None = None
+
+
+@dataclass(frozen=True)
+class Reopen:
+    ref: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Due:
+    ref: str
+    rest: str  # "<date> <reason>": the date is read with the clock, by the handler
+
+
+@dataclass(frozen=True)
+class Assign:
+    ref: str
+    user_id: str
+    committee: str | None = None
+
+
+@dataclass(frozen=True)
+class Add:
+    review: str | None = None
+    committee: str | None = None
+    text: str | None = None  # None: open the form
+
+
+@dataclass(frozen=True)
+class Reviews:
+    type: str | None = None
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class ShowReview:
+    ref: str
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class Digest:
+    committee: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    format: str = "xlsx"
+
+
+Command = (
+    Help
+    | ListActions
+    | Show
+    | Update
+    | Note
+    | Done
+    | SignOff
+    | Reopen
+    | Due
+    | Assign
+    | Add
+    | Reviews
+    | ShowReview
+    | Digest
+    | Report
+)
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    text = text.replace("`", "'").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tokens(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def _unquote(token: str) -> str:
+    return token.strip('"“”').strip()
+
+
+def _ref(verb: str, token: str | None) -> str:
+    if token is None:
+        raise CommandError(f"`{verb}` needs an action reference, like A-12.", USAGE[verb])
+    m = REF.match(token)
+    if not m:
+        raise CommandError(
+            f"“{_quote(token)}” is not an action reference: they look like A-12.", USAGE[verb]
+        )
+    return f"A-{int(m[1])}"
+
+
+def _split_ref(verb: str, rest: str) -> tuple[str, str]:
+    """The action reference at the start of `rest` (`A-12`, `a12`, `A - 12`) and what follows."""
+    m = re.match(r"^\s*(a\s*-?\s*\d{1,9})\b(.*)$", rest, re.IGNORECASE | re.DOTALL)
+    if m:
+        return _ref(verb, m[1]), m[2].strip()
+    first = rest.split(None, 1)
+    return _ref(verb, first[0] if first else None), ""
+
+
+def _code(verb: str, token: str | None) -> str:
+    if token is None or not CODE.match(token):
+        raise CommandError(
+            "`committee` needs a committee code, like QAEC."
+            if token is None
+            else f"“{_quote(token)}” is not a committee code (codes look like QAEC).",
+            USAGE[verb],
+        )
+    return token.upper()
+
+
+def _take_share(tokens: list[str]) -> tuple[list[str], bool]:
+    kept = [t for t in tokens if t.lower() not in ("share", "--share")]
+    return kept, len(kept) != len(tokens)
+
+
+def parse_command(text: str | None) -> Command:
+    """Read the text after `/lscb`. Raises CommandError with a short reason and the right form."""
+    text = (text or "").replace("\u00a0", " ").strip()
+    if not text:
+        return Help()
+    head, _, rest = text.partition(" ")
+    if "\n" in head:
+        head, _, more = head.partition("\n")
+        rest = more + " " + rest
+    verb = head.lower().strip()
+    verb = VERB_ALIASES.get(verb, verb)
+    rest = rest.strip()
+    if verb == "sign" and rest.lower().startswith("off"):
+        verb, rest = "signoff", rest[3:].strip()
+    parser = _PARSERS.get(verb)
+    if parser is None:
+        close = difflib.get_close_matches(verb, list(USAGE), n=1, cutoff=0.6)
+        hint = f" Did you mean `/lscb {close[0]}`?" if close else ""
+        raise CommandError(
+            f"I don't know the command “{_quote(head, 30)}”.{hint} `/lscb help` lists them all."
+        )
+    return parser(verb, rest)
+
+
+def _help(verb: str, rest: str) -> Command:
+    topic = rest.split()[0].lower() if rest.split() else None
+    topic = VERB_ALIASES.get(topic, topic) if topic else None
+    return Help(topic if topic in USAGE else None)
+
+
+def _actions(verb: str, rest: str) -> Command:
+    tokens, share = _take_share(_tokens(rest))
+    scope = person = committee = review = None
+    channel: Channel | None = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        low = tok.lower()
+        low = SCOPE_ALIASES.get(low, low)
+        if low in SCOPES:
+            if scope is not None and scope != low:
+                raise CommandError(
+                    f"Choose one of {', '.join(SCOPES)} (you gave {scope} and {low}).", USAGE[verb]
+                )
+            scope = low
+        elif m := MENTION.match(tok):
+            if person is not None and person != m[1]:
+                raise CommandError("Name one person at a time.", USAGE[verb])
+            person = m[1]
+        elif m := CHANNEL.match(tok):
+            channel = Channel(m[1], (m[2] or None))
+        elif low == "committee":
+            i += 1
+            committee = _code(verb, tokens[i] if i < len(tokens) else None)
+        elif low == "review":
+            i += 1
+            if i >= len(tokens):
+                raise CommandError("`review` needs a review reference, like R-3.", USAGE[verb])
+            review = _unquote(tokens[i])
+            if not review:
+                raise CommandError("`review` needs a review reference, like R-3.", USAGE[verb])
+        elif tok.startswith("@"):
+            raise CommandError(
+                f"Pick the person from Slack's list as you type @ (“{_quote(tok)}” was sent as "
+                "plain text).",
+                USAGE[verb],
+            )
+        elif tok.startswith("#"):
+            raise CommandError(
+                f"Pick the channel from Slack's list as you type # (“{_quote(tok)}” was sent as "
+                "plain text), or use `committee CODE`.",
+                USAGE[verb],
+            )
+        else:
+            raise CommandError(f"I don't understand “{_quote(tok)}” here.", USAGE[verb])
+        i += 1
+    if channel is not None and committee is not None:
+        raise CommandError("Give a #channel or a committee, not both.", USAGE[verb])
+    return ListActions(scope, person, channel, committee, review, share)
+
+
+def _show(verb: str, rest: str) -> Command:
+    tokens, share = _take_share(_tokens(rest))
+    ref, extra = _split_ref(verb, " ".join(tokens))
+    if extra:
+        raise CommandError(f"I don't understand “{_quote(extra)}” after {ref}.", USAGE[verb])
+    return Show(ref, share)
+
+
+def _update(verb: str, rest: str) -> Command:
+    ref, after = _split_ref(verb, rest)
+    words = after.split()
+    if not words:
+        raise CommandError(f"Say how {ref} is going.", USAGE[verb])
+    for n in (2, 1):
+        if len(words) >= n:
+            key = normalise_update_word(" ".join(words[:n]))
+            if key in UPDATE_WORDS:
+                note = after.split(None, n)[n] if len(words) > n else None
+                return Update(ref, key, note.strip() if note else None)
+    raise CommandError(
+        f"“{_quote(words[0], 30)}” is not a status: use one of {', '.join(UPDATE_WORDS)}.",
+        USAGE[verb],
+    )
+
+
+def _text_command(
+    what: str, cls: type[Note] | type[Done] | type[Reopen]
+) -> Callable[[str, str], Command]:
+    def parse(verb: str, rest: str) -> Command:
+        ref, body = _split_ref(verb, rest)
+        if not body:
+            raise CommandError(f"{what} is needed for {ref}.", USAGE[verb])
+        return cls(ref, body)
+
+    return parse
+
+
+def _signoff(verb: str, rest: str) -> Command:
+    ref, body = _split_ref(verb, rest)
+    return SignOff(ref, body or None)
+
+
+def _due(verb: str, rest: str) -> Command:
+    ref, body = _split_ref(verb, rest)
+    if not body:
+        raise CommandError(f"Give the new date for {ref}, and why it changes.", USAGE[verb])
+    return Due(ref, body)
+
+
+def _assign(verb: str, rest: str) -> Command:
+    ref, body = _split_ref(verb, rest)
+    tokens = _tokens(body)
+    person = committee = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if m := MENTION.match(tok):
+            if person is not None and person != m[1]:
+                raise CommandError("An action has one owner: mention one person.", USAGE[verb])
+            person = m[1]
+        elif tok.lower() == "committee":
+            i += 1
+            committee = _code(verb, tokens[i] if i < len(tokens) else None)
+        elif tok.startswith("@"):
+            raise CommandError(
+                f"Pick the person from Slack's list as you type @ (“{_quote(tok)}” was sent as "
+                "plain text).",
+                USAGE[verb],
+            )
+        else:
+            raise CommandError(f"I don't understand “{_quote(tok)}” here.", USAGE[verb])
+        i += 1
+    if person is None:
+        raise CommandError(f"Mention the person who will own {ref}.", USAGE[verb])
+    return Assign(ref, person, committee)
+
+
+def _add(verb: str, rest: str) -> Command:
+    review = committee = None
+    body = rest
+    while True:
+        m = re.match(r"^(review|committee)\s+(\"[^\"]*\"|“[^”]*”|\S+)\s*(.*)$", body, re.I | re.S)
+        if not m:
+            break
+        if m[1].lower() == "review":
+            review = _unquote(m[2])
+            if not review:
+                raise CommandError("`review` needs a review reference, like R-3.", USAGE[verb])
+        else:
+            committee = _code(verb, m[2])
+        body = m[3]
+    body = body.strip()
+    return Add(review, committee, body or None)
+
+
+def _reviews(verb: str, rest: str) -> Command:
+    tokens, share = _take_share(_tokens(rest))
+    kind = " ".join(_unquote(t) for t in tokens).strip()
+    return Reviews(kind or None, share)
+
+
+def _review(verb: str, rest: str) -> Command:
+    tokens, share = _take_share(_tokens(rest))
+    ref = " ".join(_unquote(t) for t in tokens).strip()
+    if not ref:
+        raise CommandError("Which review? Give its reference, like R-3.", USAGE[verb])
+    m = REVIEW_REF.match(ref)
+    return ShowReview(f"R-{int(m[1])}" if m else ref, share)
+
+
+def _digest(verb: str, rest: str) -> Command:
+    tokens = _tokens(rest)
+    if tokens and tokens[0].lower() == "committee":
+        tokens = tokens[1:]
+        if not tokens:
+            raise CommandError("`committee` needs a committee code, like QAEC.", USAGE[verb])
+    if len(tokens) > 1:
+        raise CommandError(f"I don't understand “{_quote(' '.join(tokens))}”.", USAGE[verb])
+    return Digest(_code(verb, tokens[0]) if tokens else None)
+
+
+def _report(verb: str, rest: str) -> Command:
+    words = rest.lower().split()
+    if not words:
+        return Report()
+    fmt = words[0].lstrip(".")
+    if fmt not in REPORT_FORMATS or len(words) > 1:
+        raise CommandError(f"Reports come as xlsx or csv, not “{_quote(rest, 20)}”.", USAGE[verb])
+    return Report(fmt)
+
+
+_PARSERS = {
+    "help": _help,
+    "actions": _actions,
+    "show": _show,
+    "update": _update,
+    "note": _text_command("A progress note", Note),
+    "done": _text_command("Evidence of completion (what was done, where it can be seen)", Done),
+    "signoff": _signoff,
+    "reopen": _text_command("A reason for reopening", Reopen),
+    "due": _due,
+    "assign": _assign,
+    "add": _add,
+    "reviews": _reviews,
+    "review": _review,
+    "digest": _digest,
+    "report": _report,
+}
+
+
+def help_text(topic: str | None = None) -> str:
+    if topic in USAGE:
+        return f"`{USAGE[topic]}`"
+    lines = [
+        "*/lscb* — the board's improvement actions. Replies are only for you unless you add `share`."
+    ]
+    lines += [f"• `{form}`" for form in USAGE.values()]
+    lines.append(
+        "Dates are read the British way: 31/03/2027, 31 March 2027, end of March, next Friday, "
+        "in 2 weeks."
+    )
+    return "\n".join(lines)

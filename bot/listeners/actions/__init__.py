@@ -1,0 +1,119 @@
+"""Buttons on action messages and App Home: open a card, open a form, show the next page.
+
+The reminders and digests carry the same buttons (ids in `bot.ids`), so these answer them too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from sqlalchemy.orm import Session
+
+from bot import blocks as bk
+from bot import commands as cmd
+from bot import ids
+from bot.listeners.answers import Answer, Where, answer, answer_text
+from bot.listeners.deps import Deps
+from bot.listeners.replies import SORRY, log_failure, open_view, respond_with, tell
+from models import actions as ops
+from models.errors import DomainError, Refused
+from models.permissions import Op, available_ops, check
+from models.schema import Action
+
+log = logging.getLogger(__name__)
+
+FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
+    ids.BUTTON_UPDATE: (Op.UPDATE, bk.update_modal),
+    ids.BUTTON_NOTE: (Op.NOTE, bk.note_modal),
+    ids.BUTTON_DONE: (Op.DONE, bk.done_modal),
+    ids.BUTTON_DUE: (Op.DUE, bk.due_modal),
+    ids.BUTTON_SIGNOFF: (Op.SIGNOFF, bk.signoff_modal),
+}
+FORM_BUTTON = re.compile("^(" + "|".join(re.escape(k) for k in FORMS) + ")$")
+
+
+def _pressed(body: dict[str, Any]) -> dict[str, Any]:
+    acts = body.get("actions") or [{}]
+    return acts[0] if isinstance(acts[0], dict) else {}
+
+
+def register(app: App, deps: Deps) -> None:
+    def open_change_form(ack: Ack, body: dict) -> None:
+        ack()
+        pressed = _pressed(body)
+        op, build = FORMS[pressed["action_id"]]
+        ref = str(pressed.get("value") or "")
+        user = body["user"]["id"]
+        from_home = (body.get("view") or {}).get("type") == "home"
+
+        def prepare(s: Session) -> dict[str, Any]:
+            actor = ops.actor_for_slack_id(s, user)
+            action = ops.get_visible_action(s, actor, ref)
+            if op not in available_ops(actor, action):
+                decision = check(actor, op, action)
+                raise Refused(
+                    decision.reason
+                    if not decision
+                    else f"{action.ref} is {action.status.label}, so that cannot be done now."
+                )
+            meta = bk.metadata(
+                ref=action.ref,
+                version=action.version,
+                home=from_home,
+                response_url=body.get("response_url"),
+            )
+            return build(action, meta)
+
+        try:
+            view = deps.run(prepare)
+            open_view(deps.client, body, view)
+        except DomainError as e:
+            tell(deps.client, body, Answer.say(e.message))
+        except Exception as e:
+            log_failure(f"button {pressed.get('action_id')}", e)
+            tell(deps.client, body, Answer.say(SORRY))
+
+    def open_action_card(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        ref = str(_pressed(body).get("value") or "")
+        user = body["user"]["id"]
+        try:
+            result = answer(deps, cmd.Show(ref), Where(user_id=user))
+            if body.get("response_url"):
+                respond_with(respond, result)
+            else:
+                view = bk.modal("lscb_card", ref or "Action", result.blocks, "{}", submit=None)
+                open_view(deps.client, body, view)
+        except Exception as e:
+            log_failure("button show", e)
+            tell(deps.client, body, Answer.say(SORRY))
+
+    def show_next_page(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        try:
+            value = json.loads(str(_pressed(body).get("value") or "{}"))
+            text, offset = str(value.get("q", "")), int(value.get("o", 0))
+        except (ValueError, TypeError, AttributeError):
+            respond_with(respond, Answer.say("That list has expired: run the command again."))
+            return
+        channel = body.get("channel") or {}
+        where = Where(
+            user_id=body["user"]["id"],
+            channel_id=channel.get("id") or "",
+            channel_name=channel.get("name"),
+            text=text,
+        )
+        try:
+            respond_with(respond, answer_text(deps, where, offset=max(0, offset)), replace=True)
+        except Exception as e:
+            log_failure("button next page", e)
+            respond_with(respond, Answer.say(SORRY))
+
+    app.action(FORM_BUTTON)(open_change_form)
+    app.action(ids.BUTTON_SHOW)(open_action_card)
+    app.action(ids.BUTTON_NEXT_PAGE)(show_next_page)

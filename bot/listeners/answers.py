@@ -1,0 +1,456 @@
+"""From a parsed `/lscb` command to an answer: call the domain, render the result.
+
+No rules here: permissions, status changes and dates are the domain's. Each command runs in one
+unit of work; a DomainError becomes a short answer saying what was wrong, and nothing is changed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot import blocks as bk
+from bot import commands as cmd
+from bot.digest import build_digest
+from bot.listeners.deps import Deps
+from models import actions as ops
+from models.brag import Brag, rate
+from models.calendar import local_date
+from models.dates import DateError, split_leading_date
+from models.errors import DomainError, InvalidInput, NotFound, Refused
+from models.people import add_slack_person, person_by_slack_id
+from models.permissions import Actor, Op, can_see_review, check
+from models.queries import (
+    ActionFilter,
+    all_committees,
+    committee_by_code,
+    committee_for_channel,
+    find_review,
+    list_actions,
+    list_reviews,
+    load_events,
+)
+from models.schema import Committee, Review
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Answer:
+    text: str
+    blocks: list[bk.Block] = field(default_factory=list)
+    share: bool = False
+    modal: dict[str, Any] | None = None  # open this form instead of answering
+    upload: tuple[str, bytes] | None = None  # filename and content of a report
+
+    @classmethod
+    def say(cls, text: str, *, share: bool = False) -> Answer:
+        return cls(bk.clip(text, 3000), bk.reply(text), share)
+
+    @classmethod
+    def of(cls, blocks: list[bk.Block], *, share: bool = False) -> Answer:
+        return cls(bk.fallback_text(blocks), blocks[: bk.MAX_MESSAGE_BLOCKS], share)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a command was typed: who, in which channel, and the text itself (for paging)."""
+
+    user_id: str
+    channel_id: str = ""
+    channel_name: str | None = None
+    text: str = ""
+    response_url: str | None = None
+
+
+def command_error(e: cmd.CommandError) -> Answer:
+    return Answer.say(f"{e}\n`/lscb help` lists every command.")
+
+
+def answer_text(deps: Deps, where: Where, *, offset: int = 0) -> Answer:
+    """Parse and answer; never raises for anything a person could type."""
+    try:
+        command = cmd.parse_command(where.text)
+    except cmd.CommandError as e:
+        return command_error(e)
+    return answer(deps, command, where, offset=offset)
+
+
+def answer(deps: Deps, command: cmd.Command, where: Where, *, offset: int = 0) -> Answer:
+    try:
+        return _answer(deps, command, where, offset)
+    except cmd.CommandError as e:
+        return command_error(e)
+    except DomainError as e:
+        return Answer.say(e.message)
+
+
+def _actor(s: Session, user_id: str) -> Actor:
+    return ops.actor_for_slack_id(s, user_id)
+
+
+def _card(deps: Deps, s: Session, actor: Actor, ref: str, done: str | None = None) -> Answer:
+    action = ops.get_visible_action(s, actor, ref)
+    card = bk.render_action_card(action, rate(action, deps.now(), deps.rules), actor)
+    if done:
+        card = [bk.section(f":white_check_mark: {done}"), *card]
+    return Answer.of(card)
+
+
+def _change(
+    deps: Deps, where: Where, ref: str, change: Callable[[Session, Actor], object], done: str
+) -> Answer:
+    def fn(s: Session) -> Answer:
+        actor = _actor(s, where.user_id)
+        change(s, actor)
+        return _card(deps, s, actor, ref, done)
+
+    return deps.run(fn)
+
+
+def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answer:
+    now = deps.now()
+    match command:
+        case cmd.Help(topic):
+            return Answer.say(cmd.help_text(topic))
+        case cmd.ListActions():
+            return deps.run(lambda s: _list(deps, s, command, where, offset))
+        case cmd.Show(ref, share):
+
+            def show(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                action = ops.get_visible_action(s, actor, ref)
+                events = [] if share else load_events(s, action)
+                card = bk.render_action_card(
+                    action, rate(action, now, deps.rules), actor, shared=share, events=events
+                )
+                return Answer.of(card, share=share)
+
+            return deps.run(show)
+        case cmd.Update(ref, word, note):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.update(s, a, ref, word=word, note=note, now=now),
+                f"{ref} updated.",
+            )
+        case cmd.Note(ref, note_text):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.add_note(s, a, ref, text=note_text, now=now),
+                f"Note added to {ref}.",
+            )
+        case cmd.Done(ref, evidence):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.mark_done(s, a, ref, evidence=evidence, now=now),
+                f"{ref} is complete and awaits sign-off by its committee's chair.",
+            )
+        case cmd.SignOff(ref, impact):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.sign_off(s, a, ref, impact=impact, now=now),
+                f"{ref} signed off.",
+            )
+        case cmd.Reopen(ref, reason):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.reopen(s, a, ref, reason=reason, now=now),
+                f"{ref} reopened.",
+            )
+        case cmd.Due(ref, rest):
+            try:
+                when, reason = split_leading_date(rest, local_date(now, deps.rules.tz))
+            except DateError as e:
+                raise cmd.CommandError(str(e), cmd.USAGE["due"]) from None
+
+            def due(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                action = ops.change_due(s, actor, ref, when=when, reason=reason, now=now)
+                return _card(
+                    deps, s, actor, ref, f"{ref} is now due {bk.uk_date(action.due_date)}."
+                )
+
+            return deps.run(due)
+        case cmd.Assign(ref, user_id, code):
+            profile = slack_profile(deps, user_id)
+
+            def assign(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                owner = person_by_slack_id(s, user_id)
+                if owner is None:
+                    if profile is None:
+                        raise InvalidInput(f"Slack does not know <@{user_id}>.")
+                    owner = add_slack_person(s, user_id, **profile)
+                committee = _committee(s, code) if code else None
+                ops.assign(s, actor, ref, owner=owner, committee=committee, now=now)
+                return _card(deps, s, actor, ref, f"{ref} assigned to <@{user_id}>.")
+
+            return deps.run(assign)
+        case cmd.Add():
+            return deps.run(lambda s: _add(deps, s, command, where))
+        case cmd.Reviews(kind, share):
+
+            def reviews(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                found = list_reviews(s, actor, kind)
+                title = f"Reviews{f' of type “{kind}”' if kind else ''}"
+                return Answer.of(
+                    bk.render_review_list(found, actor, title=title, shared=share), share=share
+                )
+
+            return deps.run(reviews)
+        case cmd.ShowReview(ref, share):
+
+            def review(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                found = _review(s, actor, ref)
+                rows = list_actions(
+                    s, ActionFilter(review_id=found.id), now, deps.rules, viewer=actor
+                )
+                return Answer.of(bk.render_review(found, rows, actor, shared=share), share=share)
+
+            return deps.run(review)
+        case cmd.Digest(code):
+
+            def digest(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                committee = _digest_committee(s, actor, code, where)
+                blocks = build_digest(s, committee, now, deps.rules, now - timedelta(days=7))
+                if len(blocks) > bk.MAX_MESSAGE_BLOCKS:
+                    blocks = blocks[: bk.MAX_MESSAGE_BLOCKS - 1] + [
+                        bk.context("The digest continues in a thread when it is posted.")
+                    ]
+                blocks.insert(0, bk.context("Preview: only you can see this."))
+                return Answer.of(blocks[: bk.MAX_MESSAGE_BLOCKS])
+
+            return deps.run(digest)
+        case cmd.Report(fmt):
+            return _report(deps, where, fmt)
+    raise AssertionError(f"unhandled command {type(command).__name__}")  # pragma: no cover
+
+
+def slack_profile(deps: Deps, user_id: str) -> dict[str, Any] | None:
+    """Name, time zone and e-mail of a Slack user the app does not know yet (users.info)."""
+    with deps.session_factory() as s:
+        if person_by_slack_id(s, user_id) is not None:
+            return None
+    try:
+        user = deps.client.users_info(user=user_id)["user"]
+    except SlackApiError as e:
+        raise InvalidInput(
+            f"Slack could not tell me who <@{user_id}> is ({e.response.get('error', 'error')})."
+        ) from None
+    if user.get("deleted"):
+        raise InvalidInput(f"<@{user_id}>'s Slack account is deactivated.")
+    if user.get("is_bot"):
+        raise InvalidInput(f"<@{user_id}> is a bot: actions need a person.")
+    profile = user.get("profile") or {}
+    name = user.get("real_name") or profile.get("real_name") or user.get("name") or user_id
+    return {"name": str(name), "tz": user.get("tz"), "email": profile.get("email")}
+
+
+def _committee(s: Session, code: str) -> Committee:
+    committee = committee_by_code(s, code)
+    if committee is None:
+        codes = ", ".join(c.code for c in all_committees(s)) or "none yet"
+        raise NotFound(f"There is no committee {code}. Committees: {codes}.")
+    return committee
+
+
+def _review(s: Session, actor: Actor, ref: str) -> Review:
+    review = find_review(s, ref)
+    if review is None or not can_see_review(actor, review):
+        # The same answer whether it does not exist or is confidential: its name is sensitive.
+        raise NotFound(
+            f"No review you can see matches “{bk.clip(ref, 40)}”. `/lscb reviews` lists them."
+        )
+    return review
+
+
+def _channel_committee(s: Session, where: Where) -> Committee | None:
+    if not where.channel_id:
+        return None
+    return committee_for_channel(s, where.channel_id, where.channel_name)
+
+
+def _digest_committee(s: Session, actor: Actor, code: str | None, where: Where) -> Committee:
+    if code:
+        return _committee(s, code)
+    here = _channel_committee(s, where)
+    if here is not None:
+        return here
+    chaired = [c for c in all_committees(s) if c.id in actor.chairs]
+    if len(chaired) == 1:
+        return chaired[0]
+    raise cmd.CommandError("Which committee's digest?", cmd.USAGE["digest"])
+
+
+SCOPE_TITLES = {
+    "mine": "Your actions",
+    "all": "Current actions",
+    "overdue": "Overdue actions",
+    "due": "Actions due soon",
+    "unassigned": "Unassigned actions (no owner or no due date)",
+    "drift": "Drifting actions (no recent update)",
+    "complete": "Complete actions awaiting sign-off",
+}
+SCOPE_STATUS = {"mine": "current", "all": "current", "complete": "complete"}
+
+
+def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int) -> Answer:
+    actor = _actor(s, where.user_id)
+    scope = c.scope or ("mine" if not (c.person or c.channel or c.committee or c.review) else "all")
+    owner_id = None
+    if scope == "mine" and not c.person:
+        if actor.person_id is None:
+            return Answer.say(
+                "You are not in the organisation file, so you own no actions. "
+                "`/lscb actions all` lists the actions you can see."
+            )
+        owner_id = actor.person_id
+    code = c.committee
+    if c.channel is not None:
+        committee = committee_for_channel(s, c.channel.id, c.channel.name)
+        if committee is None:
+            raise NotFound(f"No committee uses <#{c.channel.id}>. Try `committee CODE` instead.")
+        code = committee.code
+    elif code:
+        code = _committee(s, code).code
+    review = _review(s, actor, c.review) if c.review else None
+    f = ActionFilter(
+        status=SCOPE_STATUS.get(scope, scope),
+        owner_id=owner_id,
+        owner_slack_id=c.person,
+        committee_code=code,
+        review_id=review.id if review else None,
+    )
+    rows = list_actions(s, f, deps.now(), deps.rules, viewer=actor)
+    title = SCOPE_TITLES[scope]
+    if c.person:
+        title += f" owned by <@{c.person}>" if scope != "mine" else f" of <@{c.person}>"
+    if code:
+        title += f" · {code}"
+    if review is not None:
+        title += f" · {review.ref}"
+    blocks = bk.render_action_list(
+        rows,
+        actor,
+        title=title,
+        command_text=where.text,
+        offset=offset,
+        shared=c.share,
+        empty="Nothing here." if scope != "mine" else "You own no current actions.",
+    )
+    if scope == "mine" and not c.share:
+        blocks.append(
+            bk.context("Everyone's: `/lscb actions all` · by committee: `committee CODE`")
+        )
+    # Mentions in a title are shown by Slack, never escaped away: the title is ours, not user text.
+    blocks[0] = bk.section(f"*{title}*")
+    return Answer.of(blocks, share=c.share)
+
+
+def _add(deps: Deps, s: Session, c: cmd.Add, where: Where) -> Answer:
+    actor = _actor(s, where.user_id)
+    committee = _committee(s, c.committee) if c.committee else _channel_committee(s, where)
+    if c.text is None:
+        # The form lets a chair pick the committee; an admin may add anywhere.
+        decision = check(
+            actor,
+            Op.CREATE,
+            committee_id=committee.id if committee else next(iter(actor.chairs), None),
+        )
+        if not decision:
+            raise Refused(decision.reason)
+        meta = bk.metadata(response_url=where.response_url)
+        return Answer("Add an action", modal=bk.add_modal(all_committees(s), meta, c.review))
+    review = _review(s, actor, c.review) if c.review else None
+    action = ops.create_action(
+        s, actor, text=c.text, now=deps.now(), review=review, committee=committee
+    )
+    card = _card(deps, s, actor, action.ref, f"Added {action.ref}.")
+    card.blocks.append(
+        bk.context(
+            f"Give it an owner and a date: `/lscb assign {action.ref} @person` and "
+            f"`/lscb due {action.ref} <date> <reason>`"
+        )
+    )
+    return card
+
+
+def _report(deps: Deps, where: Where, fmt: str) -> Answer:
+    if importlib.util.find_spec("reports.export") is None:
+        return Answer.say("Board reports are not available from Slack yet.")
+    from reports import export
+
+    def build(s: Session) -> Answer:
+        actor = _actor(s, where.user_id)
+        filename, content = export(s, actor, fmt, deps.now(), deps.rules)
+        return Answer(
+            f"Board report ({fmt})", bk.reply(f"Board report ({fmt})"), upload=(filename, content)
+        )
+
+    return deps.run(build)
+
+
+def brag_order(b: Brag) -> int:
+    return [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.UNASSIGNED, Brag.BLUE, Brag.CANCELLED].index(b)
+
+
+def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
+    """App Home: my actions by BRAG; for chairs and admins, their committees' trouble spots."""
+    now = deps.now()
+
+    def build(s: Session) -> dict[str, Any]:
+        actor = _actor(s, user_id)
+        mine = []
+        if actor.person_id is not None:
+            mine = list_actions(
+                s, ActionFilter(status="current", owner_id=actor.person_id), now, deps.rules
+            )
+            mine.sort(key=lambda r: (brag_order(r[1].brag), r[0].due_date or now.date()))
+        committees = [c for c in all_committees(s) if actor.is_admin or c.id in actor.chairs]
+        watches: list[bk.CommitteeWatch] = []
+        if committees:
+            if len(committees) == 1:
+                rows = list_actions(
+                    s,
+                    ActionFilter(status="current", committee_code=committees[0].code),
+                    now,
+                    deps.rules,
+                    viewer=actor,
+                )
+            else:
+                rows = list_actions(
+                    s, ActionFilter(status="current"), now, deps.rules, viewer=actor
+                )
+            for c in committees:
+                here = [(a, b) for a, b in rows if a.committee_id == c.id]
+                watches.append(
+                    bk.CommitteeWatch(
+                        c,
+                        overdue=[r for r in here if r[1].overdue],
+                        drifting=[r for r in here if r[1].drifting and not r[1].overdue],
+                        awaiting=[r for r in here if r[1].awaiting_signoff],
+                    )
+                )
+        return bk.build_home(actor, mine, watches)
+
+    return deps.run(build)
