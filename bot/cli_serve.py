@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,8 +120,12 @@ def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace, ctx: CliContext) -> int:
-    from bot.sandbox import Sandbox, SandboxOptions
+    from bot.sandbox import Sandbox, SandboxError, SandboxOptions
+    from models.org import OrgFileError
 
+    if ctx.settings.log_level != "DEBUG":
+        # The prompt is the sandbox's output; the app's own log lines would bury it.
+        logging.getLogger().setLevel(logging.WARNING)
     options = SandboxOptions(
         db=args.db,
         fresh=args.fresh,
@@ -128,8 +133,11 @@ def cmd_sandbox(args: argparse.Namespace, ctx: CliContext) -> int:
         seed=args.seed,
         now=ctx.clock.now() if getattr(args, "now", None) else None,
     )
-    with Sandbox(options) as sandbox:
-        return sandbox.repl(sys.stdin, sys.stdout)
+    try:
+        with Sandbox(options) as sandbox:
+            return sandbox.repl(sys.stdin, sys.stdout)
+    except (SandboxError, OrgFileError) as e:
+        raise CliError(str(e)) from None
 
 
 # -------------------------------------------------------------------- org check
