@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "importer.cli",
     "reports.cli",
     "bot.cli_serve",
+    "jobs.cli",
 ]
 
 log = logging.getLogger("lscb")

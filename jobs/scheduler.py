@@ -1,0 +1,279 @@
+"""The scheduler: APScheduler 3, jobs kept in the app's own database, one active per database.
+
+Jobs (explicit ids, cron in Europe/London, so 09:00 stays 09:00 across clock changes):
+
+- ``reminders``, ``escalations``, ``board-summary``: working days 09:00 (each job decides whether
+  anything is owed: bank holidays, the first working day of a quarter);
+- ``digests@HH:MM``: weekdays at each time a committee's digest is set for (a digest whose day is
+  a bank holiday goes on the next working day at the same time);
+- ``sweep``: every 15 minutes and once at start: every job catches up on what it missed while the
+  app was down, and notices left pending (Slack busy, 5xx) are retried.
+
+Job functions are module-level and take only a job name; the live session factory, client and
+clock are held here for the process that holds the database's scheduler lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from jobs.outbox import Dispatcher
+from jobs.owed import JOB_NAMES, REMINDER_TIME
+from jobs.runner import run_job
+from models.brag import BragRules
+from models.clock import Clock
+from models.schema import Committee
+
+log = logging.getLogger("lscb.jobs.scheduler")
+
+LOCK_KEY = zlib.crc32(b"lscb-scheduler")  # PostgreSQL advisory lock id for "the scheduler"
+SWEEP_MINUTES = "*/15"
+STANDBY_RETRY_SECONDS = 30.0
+JOBSTORE_TABLE = "apscheduler_jobs"
+
+
+@dataclass
+class _Runtime:
+    session_factory: sessionmaker[Session]
+    client: WebClient
+    clock: Clock
+    rules: BragRules
+    dispatcher: Dispatcher
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_runtime: _Runtime | None = None  # the active scheduler's collaborators, in this process
+
+
+def scheduled_job(job: str) -> None:
+    """A job run by APScheduler (module-level, argument serialisable)."""
+    rt = _runtime
+    if rt is None:
+        log.warning("job %s fired with no active scheduler in this process", job)
+        return
+    with rt.lock:  # one job at a time: jobs of one scheduler never race each other
+        try:
+            run_job(
+                job, rt.session_factory, rt.client, rt.clock, rt.rules, dispatcher=rt.dispatcher
+            )
+        except Exception:
+            log.exception("job %s failed; it will be caught up on the next sweep", job)
+
+
+def sweep() -> None:
+    """Catch up every job, then deliver anything still pending."""
+    rt = _runtime
+    if rt is None:
+        return
+    for job in JOB_NAMES:
+        scheduled_job(job)
+    with rt.lock:
+        try:
+            rt.dispatcher.deliver_due(rt.clock.now())
+        except Exception:
+            log.exception("sweep delivery failed")
+
+
+class SingleSchedulerLock:
+    """One scheduler per database: a PostgreSQL session advisory lock held on its own connection.
+
+    SQLite has no cross-process lock; run one scheduler process per SQLite file (the default
+    single-machine set-up).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._conn is not None or self.engine.dialect.name != "postgresql"
+
+    def try_acquire(self) -> bool:
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._conn is not None:
+            return True
+        conn = self.engine.connect()
+        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar())
+        conn.commit()
+        if got:
+            self._conn = conn
+        else:
+            conn.close()
+        return got
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+                self._conn.commit()
+            finally:
+                self._conn.close()
+                self._conn = None
+
+
+def digest_times(session_factory: sessionmaker[Session]) -> set[str]:
+    with session_factory() as s:
+        times = set(s.scalars(select(Committee.digest_time)).all())
+    return times | {REMINDER_TIME.strftime("%H:%M")}  # the admins' digest: Mondays 09:00
+
+
+class SchedulerHandle:
+    """What `start_scheduler` returns: `active` when this process holds the lock; `stop()`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        runtime: _Runtime,
+        engine: Engine,
+        *,
+        standby_retry: float,
+        run_sweep_at_start: bool,
+    ) -> None:
+        self.settings = settings
+        self.runtime = runtime
+        self.engine = engine
+        self.lock = SingleSchedulerLock(engine)
+        self.scheduler: BackgroundScheduler | None = None
+        self.run_sweep_at_start = run_sweep_at_start
+        self._standby_retry = standby_retry
+        self._stopping = threading.Event()
+        self._standby: threading.Thread | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.scheduler is not None
+
+    def try_activate(self) -> bool:
+        """Take the database's scheduler lock if free and start scheduling; True when active."""
+        global _runtime
+        if self.active:
+            return True
+        if not self.lock.try_acquire():
+            return False
+        _runtime = self.runtime
+        tz = self.settings.tz
+        scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=JOBSTORE_TABLE)},
+            executors={"default": {"type": "threadpool", "max_workers": 1}},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+            timezone=tz,
+        )
+        scheduler.start(paused=True)
+        wanted: set[str] = set()
+        for job in ("reminders", "escalations", "board-summary"):
+            scheduler.add_job(
+                "jobs.scheduler:scheduled_job",
+                CronTrigger(day_of_week="mon-fri", hour=9, minute=0, timezone=tz),
+                args=[job],
+                id=job,
+                name=job,
+                replace_existing=True,
+            )
+            wanted.add(job)
+        for hhmm in sorted(digest_times(self.runtime.session_factory)):
+            h, m = hhmm.split(":")
+            job_id = f"digests@{hhmm}"
+            scheduler.add_job(
+                "jobs.scheduler:scheduled_job",
+                CronTrigger(day_of_week="mon-fri", hour=int(h), minute=int(m), timezone=tz),
+                args=["digests"],
+                id=job_id,
+                name=job_id,
+                replace_existing=True,
+            )
+            wanted.add(job_id)
+        sweep_kwargs: dict[str, Any] = {}
+        if self.run_sweep_at_start:
+            sweep_kwargs["next_run_time"] = datetime.now(UTC)
+        scheduler.add_job(
+            "jobs.scheduler:sweep",
+            CronTrigger(minute=SWEEP_MINUTES, timezone=tz),
+            id="sweep",
+            name="sweep",
+            replace_existing=True,
+            **sweep_kwargs,
+        )
+        wanted.add("sweep")
+        for job in scheduler.get_jobs():
+            if job.id not in wanted:  # a digest time no committee uses any more
+                scheduler.remove_job(job.id)
+        scheduler.resume()
+        self.scheduler = scheduler
+        log.info("scheduler active: %d jobs", len(wanted))
+        return True
+
+    def start_standby(self) -> None:
+        """Keep trying for the lock, so a second process takes over when the first stops."""
+
+        def loop() -> None:
+            while not self._stopping.wait(self._standby_retry):
+                try:
+                    if self.try_activate():
+                        return
+                except Exception:
+                    log.exception("standby scheduler could not check the lock")
+
+        self._standby = threading.Thread(target=loop, name="lscb-scheduler-standby", daemon=True)
+        self._standby.start()
+
+    def stop(self) -> None:
+        global _runtime
+        self._stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+            if _runtime is self.runtime:
+                _runtime = None
+        self.lock.release()
+        if self._standby is not None:
+            self._standby.join(timeout=5)
+
+
+def start_scheduler(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    client: WebClient,
+    clock: Clock,
+    *,
+    dispatcher: Dispatcher | None = None,
+    standby_retry: float = STANDBY_RETRY_SECONDS,
+    run_sweep_at_start: bool = True,
+) -> SchedulerHandle:
+    """Start the scheduler if this process can take the database's lock, else stand by.
+
+    Returns a handle: `handle.active` tells which; `handle.stop()` stops it (and frees the lock).
+    """
+    engine = session_factory.kw["bind"]
+    runtime = _Runtime(
+        session_factory,
+        client,
+        clock,
+        settings.brag_rules,
+        dispatcher or Dispatcher(session_factory, client),
+    )
+    handle = SchedulerHandle(
+        settings,
+        runtime,
+        engine,
+        standby_retry=standby_retry,
+        run_sweep_at_start=run_sweep_at_start,
+    )
+    if not handle.try_activate():
+        log.info("another scheduler holds this database; standing by")
+        handle.start_standby()
+    return handle
