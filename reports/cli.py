@@ -60,7 +60,6 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of, local_date(now, settings.tz)) if args.as_of else None
     store = ctx.store()
     started = time.perf_counter()
-    print("Building the report…", file=sys.stderr)
     with store.session_factory() as s:
         # The command line is the business unit's tool: it sees every action.
         _, data = export(
