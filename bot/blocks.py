@@ -8,6 +8,7 @@ channel, and not at all to those who may not see them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -114,9 +115,20 @@ def text_sections(lines: Iterable[str], limit: int = MAX_SECTION) -> list[Block]
     return blocks
 
 
+_NOT_SLACK_MARKUP = re.compile(r"<(?![@#!]|https?://|mailto:)([^<>\n]*)>")
+
+
+def placeholders_safe(text: str) -> str:
+    """Keep `<date>` and `<reason>` in a form visible: Slack would read them as links.
+
+    Mentions (`<@U1>`), channels and links are left as they are.
+    """
+    return _NOT_SLACK_MARKUP.sub(r"&lt;\1&gt;", text)
+
+
 def reply(text: str) -> list[Block]:
     """A plain answer (help, refusals, confirmations) as blocks."""
-    return text_sections(text.split("\n"))
+    return text_sections(placeholders_safe(text).split("\n"))
 
 
 def split_blocks(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[list[Block]]:
