@@ -108,7 +108,7 @@ def cmd_notices_failed(args: argparse.Namespace, ctx: CliContext) -> int:
             .where(Notice.state == NoticeState.UNDELIVERABLE)
             .order_by(Notice.due_at, Notice.id)
         ).all()
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "kind": k,
             "recipient": r,

@@ -153,9 +153,13 @@ def enqueue(s: Session, owed: Iterable[OwedNotice], now: datetime) -> int:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     added = 0
     for chunk in range(0, len(rows), 500):
-        stmt = insert(Notice).values(rows[chunk : chunk + 500])
-        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "recipient", "period"])
-        added += cast(CursorResult[Any], s.execute(stmt)).rowcount or 0
+        stmt = (
+            insert(Notice)
+            .values(rows[chunk : chunk + 500])
+            .on_conflict_do_nothing(index_elements=["kind", "recipient", "period"])
+            .returning(Notice.id)
+        )
+        added += len(s.execute(stmt).all())
     return added
 
 
