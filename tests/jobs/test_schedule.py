@@ -1,0 +1,250 @@
+"""When notices are owed: reminders, escalations, catch-up, clock changes, bank holidays."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
+from bot.settings import Settings
+from jobs.scheduler import start_scheduler
+from models import actions as ops
+from models.clock import FixedClock
+from models.outbox import Notice
+from models.permissions import Actor
+from models.schema import Committee, Person, Review
+from tests.jobs.conftest import channel_id, make_client, posts
+from tests.models.test_actions import make_action
+
+NURSE = "U0DESNURS"
+
+
+def dm(slack, user: str) -> list:
+    return [m for m in slack.messages(user=user) if not m.thread_ts]
+
+
+def button_values(message) -> list[tuple[str, str]]:
+    return [
+        (e["action_id"], e["value"])
+        for b in message.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+
+
+def add_unslacked_action(sf, now: datetime, due: date) -> str:
+    with sf.begin() as s:
+        review = Review(
+            number=ops.next_review_number(s), type="Audit", name="Audit", created_at=now
+        )
+        person = s.scalars(select(Person).where(Person.slack_id.is_(None))).first()
+        committee = s.scalars(select(Committee).where(Committee.code == "PDC")).one()
+        a = ops.create_action(
+            s,
+            Actor.system("test"),
+            text="Refresh training",
+            now=now,
+            review=review,
+            owner=person,
+            committee=committee,
+            due_date=due,
+        )
+        return a.ref
+
+
+def test_one_reminder_a_day_per_owner_groups_their_actions_with_buttons(
+    runner, slack, session_factory
+):
+    created = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    a1 = make_action(session_factory, created, due=date(2026, 12, 21))  # 14 days on
+    a2 = make_action(session_factory, created, due=date(2026, 12, 14))  # 7 days on
+    make_action(session_factory, created, due=date(2026, 12, 22))  # nothing today
+    result = runner.run("reminders", datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    assert result.ok and result.owed_by_kind == {"reminder": 1}
+    [message] = dm(slack, NURSE)
+    assert button_values(message) == [
+        (BUTTON_UPDATE, a2),
+        (BUTTON_DONE, a2),
+        (BUTTON_DUE, a2),
+        (BUTTON_UPDATE, a1),
+        (BUTTON_DONE, a1),
+        (BUTTON_DUE, a1),
+    ]
+    assert "due in 7 days" in str(message.blocks) and "due in 14 days" in str(message.blocks)
+    runner.run("reminders", datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
+    assert len(dm(slack, NURSE)) == 1
+
+
+def test_reminders_on_the_due_day_then_weekly_while_overdue(runner, slack, session_factory):
+    make_action(session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), due=date(2026, 11, 30))
+    days = {}
+    for offset in range(0, 22):
+        now = datetime(2026, 11, 30, 9, 5, tzinfo=UTC) + timedelta(days=offset)
+        days[now.date()] = runner.run("reminders", now).delivery.sent
+    sent_on = [d for d, n in days.items() if n]
+    assert sent_on == [
+        date(2026, 11, 30),
+        date(2026, 12, 7),
+        date(2026, 12, 14),
+        date(2026, 12, 21),
+    ]
+    assert "overdue by 21 days" in str(dm(slack, NURSE)[-1].blocks)
+
+
+def test_owners_not_in_slack_are_named_in_their_committee_channel(runner, slack, session_factory):
+    ref = add_unslacked_action(
+        session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), date(2026, 12, 14)
+    )
+    make_action(
+        session_factory,
+        datetime(2026, 11, 2, 9, tzinfo=UTC),
+        due=date(2026, 12, 14),
+        confidential=True,
+        committee="PDC",
+        owner="U0POLICE1",
+    )
+    result = runner.run("reminders", datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    assert result.owed_by_kind == {"reminder": 1, "reminder_channel": 1}
+    [post] = posts(slack, channel_id(slack, "#lscb-pdc"))
+    assert "Bernadette Quinn" in str(post.blocks) and ref in str(post.blocks)
+
+
+def test_confidential_actions_appear_by_reference_only_in_channels(runner, slack, session_factory):
+    created = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    ref = make_action(session_factory, created, due=date(2026, 11, 20), confidential=True)
+    runner.run("digests", datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    [digest] = posts(slack, channel_id(slack, "#lscb-qaec"))
+    shown = str(digest.blocks)
+    assert ref in shown and "Issue bruising guidance" not in shown
+
+
+def test_escalations_go_to_the_chair_after_10_and_the_board_after_30_working_days(
+    runner, slack, session_factory
+):
+    chair_only = make_action(
+        session_factory, datetime(2026, 10, 1, 9, tzinfo=UTC), due=date(2026, 11, 2)
+    )
+    board_too = make_action(
+        session_factory, datetime(2026, 9, 1, 9, tzinfo=UTC), due=date(2026, 10, 1)
+    )
+    make_action(
+        session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), due=date(2026, 11, 30)
+    )  # 5 days
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    result = runner.run("escalations", now)
+    assert result.ok and result.owed_by_kind == {"escalation_chair": 1, "escalation_board": 1}
+    [to_chair] = dm(slack, "U0QAECCH1")
+    assert chair_only in str(to_chair.blocks) and board_too in str(to_chair.blocks)
+    [to_board] = posts(slack, channel_id(slack, "#lscb-board"))
+    assert board_too in str(to_board.blocks) and chair_only not in str(to_board.blocks)
+    # Each action is escalated once, not every day.
+    assert runner.run("escalations", now + timedelta(days=1)).owed == 0
+
+
+def test_a_reminder_missed_while_the_app_was_down_is_sent_once_and_marked_late(
+    runner, slack, session_factory
+):
+    make_action(session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), due=date(2026, 12, 21))
+    runner.run("reminders", datetime(2026, 12, 11, 9, 0, tzinfo=UTC))  # Friday: nothing owed
+    assert dm(slack, NURSE) == []
+    # Down all Monday 14 December (the 7-day reminder); back on Tuesday at 11:00.
+    back = datetime(2026, 12, 15, 11, 0, tzinfo=UTC)
+    first = runner.run("reminders", back)
+    again = runner.run("reminders", back + timedelta(minutes=15))
+    assert (first.delivery.sent, first.delivery.late, again.owed) == (1, 1, 0)
+    assert len(dm(slack, NURSE)) == 1
+    with session_factory() as s:
+        [notice] = s.scalars(select(Notice)).all()
+        assert (notice.period, notice.late) == ("2026-12-14", True)
+
+
+def test_a_digest_missed_while_down_is_sent_once_late(runner, slack):
+    runner.run("digests", datetime(2026, 12, 4, 9, 0, tzinfo=UTC))  # Friday
+    back = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)  # down from Monday until Tuesday 10:00
+    result = runner.run("digests", back)
+    # The Monday committees' digests, late; CSE's (Tuesday 10:00) on time.
+    assert result.delivery.sent == 5 and result.delivery.late == 4
+    assert runner.run("digests", back + timedelta(hours=1)).owed == 0
+
+
+def test_october_clock_change_keeps_reminders_at_nine_london(runner, slack, session_factory):
+    # Clocks go back on Sunday 25 October 2026: 09:00 London is 08:00 UTC before, 09:00 after.
+    make_action(session_factory, datetime(2026, 9, 1, 9, tzinfo=UTC), due=date(2026, 11, 2))
+    make_action(session_factory, datetime(2026, 9, 1, 9, tzinfo=UTC), due=date(2026, 11, 9))
+    assert runner.run("reminders", datetime(2026, 10, 19, 8, 0, tzinfo=UTC)).delivery.sent == 1
+    assert runner.run("reminders", datetime(2026, 10, 26, 8, 30, tzinfo=UTC)).owed == 0
+    assert runner.run("reminders", datetime(2026, 10, 26, 9, 0, tzinfo=UTC)).delivery.sent == 1
+
+
+def test_the_scheduler_fires_at_nine_london_across_the_october_change(session_factory, slack):
+    settings = Settings(database_url="sqlite://")
+    handle = start_scheduler(
+        settings,
+        session_factory,
+        make_client(slack),
+        FixedClock(datetime.now(UTC)),
+        run_sweep_at_start=False,
+    )
+    try:
+        assert handle.active
+        ids = {j.id for j in handle.scheduler.get_jobs()}
+        assert {
+            "reminders",
+            "escalations",
+            "board-summary",
+            "sweep",
+            "digests@09:00",
+            "digests@10:00",
+        } <= ids
+        trigger = handle.scheduler.get_job("reminders").trigger
+        friday = datetime(2026, 10, 23, 9, 0, tzinfo=UTC)
+        fire = trigger.get_next_fire_time(None, friday)
+        assert fire.astimezone(UTC) == datetime(2026, 10, 26, 9, 0, tzinfo=UTC)  # GMT now
+        before = trigger.get_next_fire_time(None, datetime(2026, 10, 16, 9, 0, tzinfo=UTC))
+        assert before.astimezone(UTC) == datetime(2026, 10, 19, 8, 0, tzinfo=UTC)  # BST
+    finally:
+        handle.stop()
+
+
+def test_a_digest_due_on_a_bank_holiday_monday_goes_on_tuesday(runner, slack):
+    # 31 August 2026 is the summer bank holiday.
+    assert runner.run("digests", datetime(2026, 8, 31, 8, 0, tzinfo=UTC)).owed == 0
+    tuesday = runner.run("digests", datetime(2026, 9, 1, 8, 0, tzinfo=UTC))  # 09:00 BST
+    assert tuesday.delivery.sent == 4 and tuesday.delivery.late == 0
+    for name in ("#lscb-qaec", "#lscb-pdc", "#lscb-lig", "#lscb-pmsg"):
+        assert len(posts(slack, channel_id(slack, name))) == 1
+    assert posts(slack, channel_id(slack, "#lscb-cse")) == []  # its own day: Tuesday 10:00
+
+
+def test_board_summary_on_the_first_working_day_of_the_quarter(runner, slack, session_factory):
+    make_action(session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), due=date(2027, 3, 1))
+    # 1 January 2027 is a bank holiday (Friday): the quarter's first working day is Monday 4th.
+    assert runner.run("board-summary", datetime(2027, 1, 1, 9, 0, tzinfo=UTC)).owed == 0
+    result = runner.run("board-summary", datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
+    assert result.delivery.sent == 1
+    [summary] = posts(slack, channel_id(slack, "#lscb-board"))
+    assert "2027-Q1" in str(summary.blocks)
+    assert runner.run("board-summary", datetime(2027, 1, 4, 9, 15, tzinfo=UTC)).owed == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="the single-scheduler lock is a PostgreSQL advisory lock; SQLite runs one process",
+)
+def test_only_one_scheduler_is_active_per_postgresql_database(session_factory, slack):
+    settings = Settings(database_url="postgresql+psycopg://")
+    kwargs = {"run_sweep_at_start": False, "standby_retry": 3600}
+    clock = FixedClock(datetime.now(UTC))
+    first = start_scheduler(settings, session_factory, make_client(slack), clock, **kwargs)
+    second = start_scheduler(settings, session_factory, make_client(slack), clock, **kwargs)
+    try:
+        assert first.active and not second.active
+        assert not second.try_activate()
+        first.stop()
+        assert second.try_activate()  # the standby takes over when the first stops
+    finally:
+        first.stop()
+        second.stop()
