@@ -14,10 +14,14 @@ $(BIN)/activate: pyproject.toml
 
 install: $(BIN)/activate
 
+# With Slack tokens (environment or .env): serve the real workspace. Without: the sandbox, with the
+# example organisation and the seed document loaded (SANDBOX_ARGS=--fresh to start over).
 run: install
-	$(LSCB) db upgrade
-	$(LSCB) org load examples/org.toml
-	$(LSCB) actions list
+	@if [ -n "$$SLACK_BOT_TOKEN" ] || grep -qsE '^SLACK_BOT_TOKEN=.+' .env; then \
+		$(LSCB) db upgrade && $(LSCB) serve $(SERVE_ARGS); \
+	else \
+		$(LSCB) sandbox $(SANDBOX_ARGS); \
+	fi
 
 CODE := $(wildcard bot models jobs importer reports)
 CHECKED := $(CODE) $(wildcard tests benchmarks)

@@ -182,3 +182,28 @@ def test_lscb_serve_http_answers_health_and_commands(slack, db_url, session_fact
     assert "listening on http://127.0.0.1:" in logged
     assert SECRET not in logged and "xoxb-" not in logged
     assert json.dumps(logged)  # the log is plain text
+
+
+def test_the_manifest_creates_the_app_with_the_scopes_the_readme_justifies():
+    root = Path(__file__).resolve().parents[2]
+    manifest = json.loads((root / "slack-manifest.json").read_text(encoding="utf-8"))
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/lscb" and command["should_escape"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### The scopes the app asks for, and why", 1)[1].split(
+        "\nNot asked for", 1
+    )[0]
+    justified = {
+        s
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for s in line.split("|")[1].replace("`", "").replace(" ", "").split(",")
+    }
+    assert scopes == justified
+    assert "chat:write.public" not in scopes and "user" not in manifest["oauth_config"]["scopes"]
