@@ -212,8 +212,9 @@ def _committee_code(snap: Snapshot, a: ActionRow) -> str:
 # ---------------------------------------------------------------- digests
 
 
-def brag_counts_text(results: Iterable[BragResult]) -> str:
+def brag_counts_text(results: Iterable[BragResult], blue_before: int = 0) -> str:
     counts = Counter(r.brag for r in results)
+    counts[Brag.BLUE] += blue_before
     return "  ".join(f"{b.emoji} {b.value.capitalize()} *{counts.get(b, 0)}*" for b in BRAG_ORDER)
 
 
@@ -238,7 +239,7 @@ def committee_digest(
     units: list[list[Block]] = [
         [
             header(f"{c.code} weekly digest — {today:%d/%m/%Y}"),
-            section(brag_counts_text(r for _, r in rated)),
+            section(brag_counts_text((r for _, r in rated), snap.blue_counts.get(c.id, 0))),
         ]
     ]
     units += list_blocks(
@@ -294,11 +295,18 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
     """Counts by BRAG overall and per committee, as text (no chart function exists yet)."""
     per: dict[str, Counter[Brag]] = defaultdict(Counter)
     total: Counter[Brag] = Counter()
+
+    def code(committee_id: int | None) -> str:
+        c = snap.committees.get(committee_id) if committee_id else None
+        return c.code if c else "none"
+
     for a in snap.actions:
         b = snap.brag(a).brag
         total[b] += 1
-        c = snap.committees.get(a.committee_id) if a.committee_id else None
-        per[c.code if c else "none"][b] += 1
+        per[code(a.committee_id)][b] += 1
+    for committee_id, n in snap.blue_counts.items():
+        total[Brag.BLUE] += n
+        per[code(committee_id)][Brag.BLUE] += n
     head = "committee  " + " ".join(f"{b.value[:5]:>6}" for b in BRAG_ORDER)
     rows = [
         f"{code:<10} " + " ".join(f"{counts.get(b, 0):>6}" for b in BRAG_ORDER)
