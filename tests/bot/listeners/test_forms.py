@@ -112,6 +112,7 @@ def test_add_form_checks_fields_then_adds(driver, session_factory, now):
     assert out.ack == {} and "Added A-2" in out.text
     with session_factory() as s:
         a = ops.get_action(s, "A-2")
+        assert a.owner is not None and a.committee is not None
         assert (a.owner.name, a.committee.code, str(a.due_date)) == (
             "Nia Newcomer",
             "QAEC",

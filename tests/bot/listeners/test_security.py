@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from slack_bolt import BoltRequest
@@ -46,7 +47,7 @@ def _verifier_at(driver: SlackDriver, when: float) -> None:
 
 
 def _example(driver: SlackDriver, signature: str) -> int:
-    headers = {
+    headers: dict[str, Any] = {
         "X-Slack-Request-Timestamp": EXAMPLE_TS,
         "X-Slack-Signature": signature,
         "Content-Type": "application/x-www-form-urlencoded",
