@@ -32,6 +32,7 @@ import socket
 import threading
 import time
 import urllib.error
+import urllib.request
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -118,6 +119,17 @@ class DispatchResult:
         for k, v in other.errors.items():
             self.errors[k] += v
         self.configuration_error = self.configuration_error or other.configuration_error
+
+
+def chart_png(chart: dict[str, Any]) -> bytes | None:
+    """The board's BRAG-by-committee chart (reports.charts), or None if it cannot be drawn."""
+    try:
+        from reports.charts import brag_by_committee_png
+
+        return brag_by_committee_png(chart["counts"], title=str(chart.get("title") or ""))
+    except Exception as e:  # a missing plotting library must not stop the summary
+        log.warning("board chart not drawn (%s): text summary only", type(e).__name__)
+        return None
 
 
 def notice_marker(kind: str, recipient: str, period: str) -> str:
@@ -363,6 +375,14 @@ class Dispatcher:
                 if blocks:
                     blocks[0]["block_id"] = part_block_id(marker, index)
                 self._pace(channel)
+                if part.get("chart") and index > 0 and thread_ts:
+                    png = chart_png(part["chart"])
+                    if png is not None:
+                        self._upload_chart(channel, str(thread_ts), part, blocks, png)
+                        self._record_part(
+                            notice_id, token, index, "", channel, index == len(parts) - 1
+                        )
+                        continue
                 reply = self.client.chat_postMessage(
                     channel=channel,
                     text=part.get("text") or " ",
@@ -437,6 +457,35 @@ class Dispatcher:
         )
 
     # ------------------------------------------------------------ Slack helpers
+
+    def _upload_chart(
+        self,
+        channel: str,
+        thread_ts: str,
+        part: dict[str, Any],
+        blocks: list[dict[str, Any]],
+        png: bytes,
+    ) -> None:
+        """Upload a PNG into the thread (files.getUploadURLExternal, POST, complete)."""
+        title = str(part["chart"].get("title") or "BRAG by committee")
+        got = self.client.files_getUploadURLExternal(
+            filename="brag-by-committee.png", length=len(png), alt_txt=title[:1000]
+        )
+        request = urllib.request.Request(
+            str(got["upload_url"]),
+            data=png,
+            method="POST",
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        with urllib.request.urlopen(request, timeout=self.client.timeout) as answer:
+            if answer.status != 200:
+                raise ConnectionError(f"upload answered {answer.status}")
+        self.client.files_completeUploadExternal(
+            files=[{"id": str(got["file_id"]), "title": title}],
+            channel_id=channel,
+            thread_ts=thread_ts,
+            blocks=json.dumps(blocks),
+        )
 
     def _conversation_for(self, recipient: str) -> str:
         """A person's direct-message channel id; channels are used as configured."""

@@ -327,7 +327,22 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
         ],
         *table_units,
     ]
-    return paginate(units, f"Board summary {period}")
+    parts = paginate(units, f"Board summary {period}")
+    # The chart (reports.charts) is drawn when sent, from these counts, and continues the thread.
+    parts.append(
+        {
+            "text": f"Board summary {period}: BRAG by committee (chart)",
+            "blocks": [context(f"BRAG by committee, {period}")],
+            "chart": {
+                "counts": {
+                    code: {b.value: n for b, n in counts.items() if n}
+                    for code, counts in sorted(per.items())
+                },
+                "title": f"Actions by committee and BRAG rating, {period}",
+            },
+        }
+    )
+    return parts
 
 
 def brag_counts_text_from_counter(counts: Counter[Brag]) -> str:

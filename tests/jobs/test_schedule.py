@@ -227,6 +227,10 @@ def test_board_summary_on_the_first_working_day_of_the_quarter(runner, slack, se
     assert result.delivery.sent == 1
     [summary] = posts(slack, channel_id(slack, "#lscb-board"))
     assert "2027-Q1" in str(summary.blocks)
+    [chart] = [m for m in slack.messages(channel_id(slack, "#lscb-board")) if m.files]
+    assert chart.thread_ts == summary.ts
+    [upload] = [slack.uploads[f] for f in chart.files]
+    assert upload.completed and upload.content and upload.content.startswith(b"\x89PNG")
     assert runner.run("board-summary", datetime(2027, 1, 4, 9, 15, tzinfo=UTC)).owed == 0
 
 
