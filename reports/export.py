@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from reports.charts import BRAG_COLOURS, BRAG_LABELS, BRAG_TEXT
 from reports.data import CommitteeInfo, load, resolve_committee, resolve_review
 from reports.history import end_of_day, replay
 from reports.rows import ActionRow, EventRow
+from reports.xlsx_rows import clean_text, insert_rows, rows_xml
 
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv")
@@ -389,13 +389,9 @@ def to_csv(report: Report) -> bytes:
 
 # ---------------------------------------------------------------- workbook
 
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-MAX_CELL = 32_767
-
 
 class _Writer:
-    """Styled cells for a write-only sheet. Each distinct style is built once and copied, so
-    tens of thousands of styled rows stay fast."""
+    """Styled cells for a write-only sheet: each named style is built once and copied."""
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
@@ -409,12 +405,16 @@ class _Writer:
             setattr(proto, name, value)
         self._protos[key] = proto
 
+    def style_id(self, key: str) -> int:
+        """The style's index in the workbook's cell formats (for rows written as XML)."""
+        return int(self._protos[key].style_id)
+
     def cell(self, value: Any, key: str | None = None) -> Any:
         from openpyxl.cell import WriteOnlyCell
 
         text = isinstance(value, str)
         if text:
-            value = _ILLEGAL.sub("", value)[:MAX_CELL]
+            value = clean_text(value)
         c = WriteOnlyCell(self.ws, value)
         if text and c.data_type == "f":
             c.data_type = "s"  # text that starts with "=" is text, never a formula
@@ -444,6 +444,7 @@ def _body_styles(w: _Writer) -> None:
     w.style("wrap", alignment=wrap)
     w.style("date", alignment=top, number_format="DD/MM/YYYY")
     w.style("datetime", alignment=top, number_format="DD/MM/YYYY HH:MM")
+    w.style("date_wrap", alignment=wrap, number_format="DD/MM/YYYY")
     for b in Brag:
         w.style(
             f"brag:{b.value}",
@@ -453,23 +454,26 @@ def _body_styles(w: _Writer) -> None:
         )
 
 
-def _table_sheet(
-    wb: Any,
-    title: str,
-    headers: Sequence[str],
-    widths: Sequence[float],
-    rows: Iterable[list[Any]],
-    style_of: Callable[[int, Any], str],
-    *,
-    freeze: str = "A2",
-) -> int:
-    """A sheet of one table: header row frozen, filters on, widths set. Returns the row count."""
+@dataclass(frozen=True)
+class _Table:
+    title: str
+    headers: Sequence[str]
+    widths: Sequence[float]
+    styles: Sequence[str]  # a style name per column
+    rows: Sequence[Sequence[Any]]
+    freeze: str = "A2"
+    brag_column: int | None = None  # filled in the BRAG colour of its value
+
+
+def _table_sheet(wb: Any, t: _Table) -> tuple[str, str]:
+    """A sheet of one table: header row frozen, filters on, widths set, printable. openpyxl
+    writes the header; the rows come back as XML for `insert_rows`, with the sheet's range."""
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths, start=1):
+    ws = wb.create_sheet(t.title)
+    for i, width in enumerate(t.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = freeze
+    ws.freeze_panes = t.freeze
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -478,21 +482,14 @@ def _table_sheet(
     w = _Writer(ws)
     _header_style(w)
     _body_styles(w)
-    ws.append([w.cell(h, "head") for h in headers])
-    n = 0
-    for row in rows:
-        ws.append([w.cell(v, style_of(i, v)) for i, v in enumerate(row)])
-        n += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
-    return n
-
-
-def _by_type(i: int, v: Any) -> str:
-    if isinstance(v, datetime):
-        return "datetime"
-    if isinstance(v, date):
-        return "date"
-    return "wrap" if isinstance(v, str) and len(v) > 30 else "plain"
+    ws.append([w.cell(h, "head") for h in t.headers])
+    by_value = None
+    if t.brag_column is not None:
+        by_value = {t.brag_column: {brag_label(b): w.style_id(f"brag:{b.value}") for b in Brag}}
+    xml = rows_xml(t.rows, [w.style_id(k) for k in t.styles], by_value=by_value)
+    last = f"{get_column_letter(len(t.headers))}{len(t.rows) + 1}"
+    ws.auto_filter.ref = f"A1:{last}"
+    return xml, f"A1:{last}"
 
 
 def _summary_sheet(wb: Any, report: Report, images: Sequence[bytes]) -> None:
@@ -587,35 +584,54 @@ def chart_images(report: Report) -> list[bytes]:
     ]
 
 
+ACTION_STYLES = [
+    "date" if i in DATE_COLS else "wrap" if i in WRAP_COLS else "plain"
+    for i in range(len(ACTION_HEADERS))
+]
+DRIFT_STYLES = [
+    "plain",
+    "wrap",
+    "plain",
+    "plain",
+    "date",
+    "date",
+    "plain",
+    "wrap",
+    "plain",
+    "datetime",
+]
+HISTORY_STYLES = ["plain", "datetime", "plain", "plain", "date_wrap", "date_wrap", "wrap"]
+
+
 def to_xlsx(report: Report, *, charts: bool = True) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     tz = report.tz
-
-    def action_style(i: int, v: Any) -> str:
-        if i == BRAG_COL:
-            return f"brag:{str(v).lower()}"
-        if i in DATE_COLS:
-            return "date"
-        return "wrap" if i in WRAP_COLS else "plain"
-
-    # Actions first: importers read the first sheet that looks like a tracker.
-    _table_sheet(
-        wb,
-        "Actions",
-        ACTION_HEADERS,
-        [width for _, width in ACTION_COLUMNS],
-        (action_values(line, tz) for line in report.lines),
-        action_style,
-        freeze="B2",
-    )
+    tables = [
+        # Actions first: importers read the first sheet that looks like a tracker.
+        _Table(
+            "Actions",
+            ACTION_HEADERS,
+            [width for _, width in ACTION_COLUMNS],
+            ACTION_STYLES,
+            [action_values(line, tz) for line in report.lines],
+            freeze="B2",
+            brag_column=BRAG_COL,
+        ),
+        _Table("Drift", DRIFT_HEADERS, DRIFT_WIDTHS, DRIFT_STYLES, list(drift_rows(report))),
+        _Table(
+            "History", HISTORY_HEADERS, HISTORY_WIDTHS, HISTORY_STYLES, list(history_rows(report))
+        ),
+    ]
+    rows: dict[str, tuple[str, str]] = {}
+    rows["Actions"] = _table_sheet(wb, tables[0])
     _summary_sheet(wb, report, chart_images(report) if charts else [])
-    _table_sheet(wb, "Drift", DRIFT_HEADERS, DRIFT_WIDTHS, drift_rows(report), _by_type)
-    _table_sheet(wb, "History", HISTORY_HEADERS, HISTORY_WIDTHS, history_rows(report), _by_type)
+    for t in tables[1:]:
+        rows[t.title] = _table_sheet(wb, t)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return insert_rows(buf.getvalue(), rows)
 
 
 # ---------------------------------------------------------------- entry point
