@@ -26,6 +26,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -244,6 +245,23 @@ class SchedulerHandle:
             self._standby.join(timeout=5)
 
 
+def notices_client(client: WebClient) -> WebClient:
+    """The same token and base URL, retrying only HTTP 429 inside slack_sdk.
+
+    A client built for the Slack surface may retry connection errors itself, which could post a
+    notice twice; the outbox checks the conversation before any such retry instead.
+    """
+    only_429 = [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
+    if len(only_429) == len(client.retry_handlers) and only_429:
+        return client
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
 def start_scheduler(
     settings: Settings,
     session_factory: sessionmaker[Session],
@@ -259,6 +277,7 @@ def start_scheduler(
     Returns a handle: `handle.active` tells which; `handle.stop()` stops it (and frees the lock).
     """
     engine = session_factory.kw["bind"]
+    client = notices_client(client)
     runtime = _Runtime(
         session_factory,
         client,

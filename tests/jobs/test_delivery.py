@@ -167,3 +167,31 @@ def test_two_senders_on_one_postgresql_database_send_each_notice_once(runner, sl
         t.join(timeout=60)
     assert sum(r.delivery.sent for r in results) == 4
     each_posted_once(slack)
+
+
+def test_posts_to_one_channel_are_about_a_second_apart_and_channels_go_in_parallel(
+    runner, slack, session_factory
+):
+    from jobs.outbox import enqueue
+    from jobs.owed import OwedNotice
+
+    def notice(recipient: str, period: str) -> OwedNotice:
+        part = {
+            "text": "t",
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}],
+        }
+        return OwedNotice("digest", recipient, period, MONDAY_0900, False, [], [part])
+
+    with session_factory.begin() as s:
+        enqueue(
+            s,
+            [notice("#lscb-qaec", "a"), notice("#lscb-qaec", "b"), notice("#lscb-pdc", "a")],
+            MONDAY_0900,
+        )
+    waits: list[float] = []
+    dispatcher = Dispatcher(
+        session_factory, runner.client, lease_clock=runner.lease_clock, sleep=waits.append
+    )
+    result = dispatcher.deliver_due(MONDAY_0900)
+    assert result.sent == 3
+    assert len(waits) == 1 and 0.5 < waits[0] <= 1.0  # only the second post to #lscb-qaec waits
