@@ -99,9 +99,15 @@ def build(url: str, n: int) -> None:
     engine.dispose()
 
 
-def timed(fn):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
+CPU: dict[str, float] = {}
+
+
+def timed(fn, label: str = ""):  # type: ignore[no-untyped-def]
+    """Wall-clock seconds and the result; the process's CPU seconds go to CPU[label], which
+    tells the work apart from waiting when other processes share the machine."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = fn()
+    CPU[label] = time.process_time() - cpu
     return time.perf_counter() - started, result
 
 
@@ -123,9 +129,9 @@ def main() -> int:
             export(s, viewer, "xlsx", NOW, rules, review="R-1")
 
         with sf() as s:
-            t_xlsx, (_, xlsx) = timed(lambda: export(s, viewer, "xlsx", NOW, rules))
+            t_xlsx, (_, xlsx) = timed(lambda: export(s, viewer, "xlsx", NOW, rules), "xlsx")
         with sf() as s:
-            t_csv, (_, csv_bytes) = timed(lambda: export(s, viewer, "csv", NOW, rules))
+            t_csv, (_, csv_bytes) = timed(lambda: export(s, viewer, "csv", NOW, rules), "csv")
 
         def plain_rows() -> bytes:
             from openpyxl import Workbook
@@ -141,18 +147,21 @@ def main() -> int:
             wb.save(buf)
             return buf.getvalue()
 
-        t_plain, _ = timed(plain_rows)
+        t_plain, _ = timed(plain_rows, "plain")
         engine.dispose()
 
     verdict = "PASS" if t_xlsx < TARGET_SECONDS else "FAIL"
-    print(f"xlsx export (4 sheets, styles, 2 charts): {t_xlsx:6.2f} s  {len(xlsx):>11,} bytes")
+    print(
+        f"xlsx export (4 sheets, styles, 2 charts): {t_xlsx:6.2f} s  (CPU {CPU['xlsx']:.2f} s)"
+        f"  {len(xlsx):,} bytes"
+    )
     print(
         f"baseline: same Actions rows, write-only, no styles: {t_plain:6.2f} s"
-        f"  ratio {t_xlsx / t_plain:.2f}x"
+        f"  (CPU {CPU['plain']:.2f} s)  ratio {t_xlsx / t_plain:.2f}x"
     )
     print(
         f"baseline: CSV export of the same report:           {t_csv:6.2f} s"
-        f"  ratio {t_xlsx / t_csv:.2f}x  ({len(csv_bytes):,} bytes)"
+        f"  (CPU {CPU['csv']:.2f} s)  ratio {t_xlsx / t_csv:.2f}x  ({len(csv_bytes):,} bytes)"
     )
     print(
         f"{verdict}: {args.actions:,} actions to xlsx in {t_xlsx:.2f} s (target < {TARGET_SECONDS:.0f} s)"

@@ -26,13 +26,20 @@ _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 def clean_text(value: str) -> str:
     """Text as a cell can hold it: no control characters, at most Excel's 32,767."""
-    if _ILLEGAL.search(value):
+    if not value.isprintable() and _ILLEGAL.search(value):  # isprintable: a fast common case
         value = _ILLEGAL.sub("", value)
-    return value[:MAX_CELL]
+    return value[:MAX_CELL] if len(value) > MAX_CELL else value
 
 
 def _escape(value: str) -> str:
-    return clean_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = clean_text(value)
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
 
 
 def excel_serial(value: date) -> float | int:
@@ -58,27 +65,44 @@ def rows_xml(
     out: list[str] = []
     letters = [get_column_letter(i + 1) for i in range(len(styles))]
     special = by_value or {}
+    # '<c r="A' + row number + '" s="3"' prefixes per column, so each cell is one concatenation.
+    heads = [f'<c r="{letter}' for letter in letters]
+    tails = [f'" s="{s}"' for s in styles]
+    special_tails = {
+        i: {value: f'" s="{s}"' for value, s in by.items()} for i, by in special.items()
+    }
     for n, row in enumerate(rows, start=first_row):
         cells = []
+        num = str(n)
         for i, v in enumerate(row):
             if v is None or v == "":
                 continue
-            ref = f"{letters[i]}{n}"
-            s = special[i].get(v, styles[i]) if i in special else styles[i]
-            if isinstance(v, str):
+            attrs = (
+                heads[i]
+                + num
+                + (special_tails[i].get(v, tails[i]) if i in special_tails else tails[i])
+            )
+            if type(v) is str:
                 cells.append(
-                    f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_escape(v)}</t></is></c>"
+                    attrs
+                    + ' t="inlineStr"><is><t xml:space="preserve">'
+                    + _escape(v)
+                    + "</t></is></c>"
                 )
+            elif isinstance(v, str):
+                cells.append(
+                    attrs + ' t="inlineStr"><is><t xml:space="preserve">' + _escape(str(v))
+                )
+                cells.append("</t></is></c>")
             elif isinstance(v, bool):
-                cells.append(f'<c r="{ref}" s="{s}" t="b"><v>{int(v)}</v></c>')
+                cells.append(f'{attrs} t="b"><v>{int(v)}</v></c>')
             elif isinstance(v, int | float):
-                cells.append(f'<c r="{ref}" s="{s}"><v>{v}</v></c>')
+                cells.append(f"{attrs}><v>{v}</v></c>")
             elif isinstance(v, date):
-                cells.append(f'<c r="{ref}" s="{s}"><v>{excel_serial(v)}</v></c>')
+                cells.append(f"{attrs}><v>{excel_serial(v)}</v></c>")
             else:
                 raise TypeError(f"cannot write {type(v).__name__} to a sheet")
-        out.append(f'<row r="{n}">{"".join(cells)}</row>')
+        out.append(f'<row r="{num}">{"".join(cells)}</row>')
     return "".join(out)
 
 
