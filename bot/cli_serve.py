@@ -100,20 +100,23 @@ def _subparsers_of(
 
 
 def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
-    from bot.server import serve
+    from bot.server import StartupError, serve
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port} is not a port number (0 to 65535)", code=2)
     if not 1 <= args.threads <= 64:
         raise CliError(f"--threads {args.threads} should be between 1 and 64", code=2)
-    return serve(
-        ctx.settings,
-        http=args.http,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        scheduler=not args.no_scheduler,
-    )
+    try:
+        return serve(
+            ctx.settings,
+            http=args.http,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            scheduler=not args.no_scheduler,
+        )
+    except StartupError as e:
+        raise CliError(str(e), code=e.code) from None
 
 
 # -------------------------------------------------------------------- sandbox

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -224,6 +226,46 @@ def stop_scheduler(scheduler: Any) -> None:
 # -------------------------------------------------------------------- lscb serve
 
 
+class StartupError(RuntimeError):
+    """The app cannot start; said in one line. ``code`` 2 for a setting to fix."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _create_app_or_explain(
+    create_app: Callable[..., App],
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    clock: Clock,
+) -> App:
+    # Bolt checks the token with auth.test as the app is built: say what failed in one line.
+    base = settings.slack_api_base_url or WebClient.BASE_URL
+    try:
+        try:
+            return create_app(settings, session_factory=session_factory, clock=clock)
+        except BoltError as e:
+            # Bolt wraps auth.test's refusal in a BoltError; the Slack answer is its context.
+            slack_answer = e.__cause__ or e.__context__
+            if isinstance(slack_answer, SlackApiError):
+                raise slack_answer from None
+            raise
+    except SlackApiError as e:
+        error = e.response.get("error") if e.response is not None else None
+        if error in ("invalid_auth", "not_authed", "account_inactive", "token_revoked"):
+            raise StartupError(
+                f"Slack refused SLACK_BOT_TOKEN ({error}): copy the Bot User OAuth Token again "
+                "from your Slack app's settings",
+                code=2,
+            ) from None
+        raise StartupError(
+            f"Slack answered {error or 'an error'} when checking the token"
+        ) from None
+    except (OSError, BoltError) as e:
+        raise StartupError(f"cannot reach Slack at {base} ({type(e).__name__})") from None
+
+
 def describe_database(url: str) -> str:
     """The database for a log line: backend, host and name, never the password."""
     u = make_url(url)
@@ -266,7 +308,7 @@ def serve(
     try:
         store.require_schema()
         clock = SystemClock()
-        app: App = create_app(settings, session_factory=store.session_factory, clock=clock)
+        app = _create_app_or_explain(create_app, settings, store.session_factory, clock)
         log.info(
             "starting: %s; database %s; Slack API %s; scheduler %s",
             "HTTP" if http else "Socket Mode",

@@ -207,3 +207,17 @@ def test_the_manifest_creates_the_app_with_the_scopes_the_readme_justifies():
     }
     assert scopes == justified
     assert "chat:write.public" not in scopes and "user" not in manifest["oauth_config"]["scopes"]
+
+
+def test_serve_with_a_token_slack_refuses_says_so_in_one_line(db_url, session_factory, capsys):
+    with SlackStandIn(token="xoxb-the-right-one") as slack:
+        env = {
+            "DATABASE_URL": db_url,
+            "SLACK_BOT_TOKEN": "xoxb-a-wrong-one",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_BASE_URL": slack.base_url,
+        }
+        code = main(["serve", "--http", "--port", "0", "--no-scheduler"], env=env)
+    err = capsys.readouterr().err
+    assert code == 2 and "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
+    assert "Traceback" not in err and "xoxb-a-wrong-one" not in err
