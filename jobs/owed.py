@@ -673,3 +673,21 @@ def load_failed(s: Session, since: datetime) -> list[PastNotice]:
             .order_by(Notice.due_at)
         )
     ]
+
+
+def preview_digest(
+    s: Session, committee_id: int, now: datetime, rules: BragRules
+) -> list[render.Part]:
+    """What the committee's weekly digest would say if it went now (`/lscb digest`): the same
+    content as the scheduled one, covering sign-offs since the last digest actually sent."""
+    snap = load_snapshot(s, now, rules)
+    c = snap.committees[committee_id]
+    history = load_history(s, (DIGEST,), history_since("digests", now, now))
+    sent = [
+        p.due_at
+        for p in history
+        if p.recipient == c.channel and p.state == NoticeState.SENT and p.due_at <= now
+    ]
+    since = max(sent) if sent else now - timedelta(days=7)
+    actions = [a for a in snap.actions if a.committee_id == committee_id]
+    return render.committee_digest(c, actions, snap, since)

@@ -10,7 +10,6 @@ import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -18,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot import blocks as bk
 from bot import commands as cmd
-from bot.digest import build_digest
 from bot.listeners.deps import Deps
+from jobs.owed import preview_digest
 from models import actions as ops
 from models.brag import Brag, rate
 from models.calendar import local_date
@@ -232,12 +231,11 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def digest(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 committee = _digest_committee(s, actor, code, where)
-                blocks = build_digest(s, committee, now, deps.rules, now - timedelta(days=7))
-                if len(blocks) > bk.MAX_MESSAGE_BLOCKS:
-                    blocks = blocks[: bk.MAX_MESSAGE_BLOCKS - 1] + [
-                        bk.context("The digest continues in a thread when it is posted.")
-                    ]
-                blocks.insert(0, bk.context("Preview: only you can see this."))
+                parts = preview_digest(s, committee.id, now, deps.rules)
+                note = "Preview: only you can see this."
+                if len(parts) > 1:
+                    note += f" When posted, it continues in {len(parts) - 1} more message(s) in a thread."
+                blocks = [bk.context(note), *parts[0]["blocks"]]
                 return Answer.of(blocks[: bk.MAX_MESSAGE_BLOCKS])
 
             return deps.run(digest)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot import ids
@@ -233,10 +236,30 @@ def test_digest_preview_is_ephemeral_and_names_the_committee(driver, session_fac
     make_action(session_factory, now)
     out = driver.command(CHAIR, "digest")
     assert out.payload["response_type"] == "ephemeral"
-    assert "QAEC digest" in out.text and "Preview" in out.text
+    assert "QAEC weekly digest" in out.text and "Preview" in out.text
     elsewhere = driver.command(OWNER, "digest", channel="C0RANDOM", channel_name="random")
     assert "Which committee" in elsewhere.text
-    assert "CSE digest" in driver.command(OWNER, "digest committee CSE").text
+    assert "CSE weekly digest" in driver.command(OWNER, "digest committee CSE").text
+
+
+def test_digest_preview_shows_what_the_weekly_digest_posts(
+    driver, slack, session_factory, now, clock
+) -> None:
+    from jobs.runner import run_job
+    from models.brag import BragRules
+    from tests.bot.slackapp import QAEC_CHANNEL, TOKEN
+
+    make_action(session_factory, now)
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    clock.set(monday)
+    preview = driver.command(CHAIR, "digest").blocks
+    client = WebClient(token=TOKEN, base_url=slack.base_url)
+    run_job("digests", session_factory, client, clock, BragRules())
+    [posted] = [m for m in slack.messages(channel=QAEC_CHANNEL) if not m.ephemeral]
+    # The posted copy carries the outbox's marker in its first block_id; the content is the same.
+    posted_blocks = [{k: v for k, v in b.items() if k != "block_id"} for b in posted.blocks]
+    assert preview[1:] == posted_blocks[: len(preview) - 1]
+    assert len(preview) > 3
 
 
 def test_report_arrives_as_a_file_in_direct_messages(driver, session_factory, now) -> None:
