@@ -85,6 +85,33 @@ Commands:
   help | quit"""
 
 
+def give_demo_owners(s: Session, now: datetime) -> int:
+    """As the business unit would after an import: give each open, unassigned action an owner
+    (people of the organisation file who chair nothing) and a due date, through the domain."""
+    from models import actions as ops
+    from models.calendar import local_date
+    from models.permissions import Actor
+    from models.queries import ActionFilter, list_actions
+    from models.schema import Person
+
+    owners = [
+        p for p in s.scalars(select(Person).order_by(Person.id)) if p.slack_id and not p.roles
+    ]
+    if not owners:
+        return 0
+    business_unit = Actor.system("business unit (sandbox set-up)")
+    today = local_date(now)
+    rows = list_actions(s, ActionFilter(status="unassigned"), now)
+    for i, (action, _) in enumerate(rows):
+        ref = action.ref
+        if action.owner_id is None:
+            ops.assign(s, business_unit, ref, owner=owners[i % len(owners)], now=now)
+        if action.due_date is None:
+            due = today + timedelta(days=7 * (1 + i % 8) - 1)
+            ops.change_due(s, business_unit, ref, when=due, reason=None, now=now)
+    return len(rows)
+
+
 @dataclass
 class SandboxOptions:
     db: Path = Path("sandbox.sqlite3")
@@ -302,21 +329,29 @@ class Sandbox:
             return "no review document imported"
         if not Path(self.seed_path).is_file():
             raise SandboxError(f"{self.seed_path}: no such review document")
-        from bot.cli import build_parser, main
+        from importer.errors import ImportFileError
+        from importer.parse import parse_file
+        from importer.store import store_index
 
-        commands = next(
-            (a.choices for a in build_parser()._actions if hasattr(a, "choices") and a.choices),
-            {},
-        )
-        if "import" not in commands:
-            return "the importer is not installed: no review document imported"
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["import", str(self.seed_path), "--json"], env=self.env)
-        if code != 0:
-            last = err.getvalue().strip().splitlines()[-1:] or ["failed"]
-            return f"importing {Path(self.seed_path).name} failed: {last[0]}"
-        return f"imported {Path(self.seed_path).name}"
+        assert self.store is not None
+        name = Path(self.seed_path).name
+        try:
+            index = parse_file(Path(self.seed_path))
+        except ImportFileError as e:
+            return f"importing {name} failed: {e}"
+        now = self.clock.now()
+        with self.store.session_factory.begin() as s:
+            summary = store_index(s, index, now=now, source_name=name)
+            if not summary.actions_created:
+                return f"{name} already imported"
+            given = give_demo_owners(s, now)
+        note = f"imported {name}"
+        if given:
+            note += (
+                f"; {given} of its open actions were given example owners and due dates over the "
+                "next eight weeks, so reminders and digests have something to say"
+            )
+        return note
 
     # ---------------------------------------------------------------- the prompt
 
@@ -675,15 +710,18 @@ class Sandbox:
             )
         )
         shown_before = len(self._seen)
+        buttons: list[_Button] = []
         for tick in ticks:
             self.clock.set(tick)
             if not available:
                 continue
             failures = self._run_jobs(tick)
             self._settle()
-            self._show_new(heading=f"── {self._when(tick)} ──")
+            # Number buttons across every tick, so `press N` means what was printed as [N].
+            buttons += self._show_new(heading=f"── {self._when(tick)} ──", start=len(buttons) + 1)
             for failure in failures:
                 self._print(f"! {failure}")
+        self._remember(buttons)
         self.clock.set(target)
         if available and len(self._seen) == shown_before:
             self._print("(nothing fell due)")
@@ -735,25 +773,28 @@ class Sandbox:
         return sorted(ticks)
 
     def _jobs_available(self) -> bool:
-        from bot.cli import build_parser
-
-        for action in build_parser()._actions:
-            choices = getattr(action, "choices", None)
-            if isinstance(choices, dict) and "jobs" in choices:
-                return True
-        return False
+        return True
 
     def _run_jobs(self, moment: datetime) -> list[str]:
-        from bot.cli import main
+        """Run each job as of `moment`, in this process, as the scheduler would."""
+        from jobs.runner import run_job
+        from jobs.slack import make_client
 
+        assert self.store is not None
+        client = make_client(self.settings)
         failures = []
         for name in JOBS:
-            out, err = io.StringIO(), io.StringIO()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = main(["jobs", "run", name, "--now", moment.isoformat()], env=self.env)
-            if code != 0:
-                last = err.getvalue().strip().splitlines()[-1:] or [f"exit {code}"]
-                failures.append(f"{name}: {last[0]}")
+            result = run_job(
+                name,
+                self.store.session_factory,
+                client,
+                FixedClock(moment),
+                self.settings.brag_rules,
+            )
+            if not result.ok:
+                d = result.delivery
+                reason = d.configuration_error or ", ".join(sorted(d.errors)) or "not delivered"
+                failures.append(f"{name}: {d.undeliverable} undeliverable ({reason})")
         return failures
 
     # ---------------------------------------------------------------- talking to the app
