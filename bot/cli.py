@@ -123,6 +123,23 @@ def main(argv: Sequence[str] | None = None, *, env: dict[str, str] | None = None
         ctx.close()
 
 
+def subcommand_group(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """The subcommands of `lscb NAME`, made by whichever module registers first, so several
+    modules can add to one group (e.g. `org load` and `org check`)."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help_text)
+        return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", required=True)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", required=True)
+
+
 def add_now_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--now",

@@ -7,7 +7,14 @@ import sys
 
 from sqlalchemy import select
 
-from bot.cli import CliContext, CliError, add_now_argument, emit_json, path_arg
+from bot.cli import (
+    CliContext,
+    CliError,
+    add_now_argument,
+    emit_json,
+    path_arg,
+    subcommand_group,
+)
 from models.actions import get_action
 from models.brag import rate
 from models.migrate import upgrade
@@ -22,8 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     up = db_sub.add_parser("upgrade", help="create or upgrade the tables to the latest version")
     up.set_defaults(func=cmd_db_upgrade)
 
-    org = sub.add_parser("org", help="the organisation: committees, people, roles")
-    org_sub = org.add_subparsers(dest="org_command", metavar="SUBCOMMAND", required=True)
+    org_sub = subcommand_group(sub, "org", "the organisation: committees, people, roles")
     load = org_sub.add_parser("load", help="load committees, people and roles from a TOML file")
     load.add_argument("file", type=path_arg)
     load.add_argument("--json", action="store_true", help="print a JSON summary")

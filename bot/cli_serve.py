@@ -11,14 +11,17 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from sqlalchemy import select
 
-from bot.cli import CliContext, CliError, add_now_argument, emit_json, path_arg
+from bot.app import make_client
+from bot.cli import (
+    CliContext,
+    CliError,
+    add_now_argument,
+    emit_json,
+    path_arg,
+    subcommand_group,
+)
 from bot.settings import Settings, SettingsError
 
 
@@ -65,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_now_argument(sandbox)
     sandbox.set_defaults(func=cmd_sandbox)
 
-    org = _subparsers_of(sub, "org", "the organisation: committees, people, roles")
+    org = subcommand_group(sub, "org", "the organisation: committees, people, roles")
     check = org.add_parser(
         "check",
         help="ask Slack whether the app can post in every channel and every Slack id is a live account",
@@ -78,22 +81,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=cmd_org_check)
-
-
-def _subparsers_of(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse._SubParsersAction:  # type: ignore[type-arg]
-    """The subcommands of `lscb NAME`, made if no other module made them."""
-    parser = sub.choices.get(name)
-    if parser is None:
-        parser = sub.add_parser(name, help=help_text)
-        return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", required=True)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", required=True)
 
 
 # -------------------------------------------------------------------- serve
@@ -164,15 +151,7 @@ def web_client(settings: Settings) -> WebClient:
             "SLACK_BOT_TOKEN is not set: copy .env.example to .env and fill in the Bot User "
             "OAuth Token from your Slack app's settings"
         )
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_base_url or WebClient.BASE_URL,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    return make_client(settings)
 
 
 def _error(e: SlackApiError) -> str:
