@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from importer.store import CommitteeMatcher, ImportSummary
 
 
+DERIVED = "recognised, ignored (derived)"
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "import",
@@ -67,6 +70,7 @@ def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> d
                     "status": "complete" if a.delivered else "not_started",
                     "progress": a.progress,
                     "evidence": a.evidence,
+                    "ref": a.ref,
                 }
             )
         reviews.append(
@@ -86,7 +90,11 @@ def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> d
         )
     out: dict[str, Any] = {"reviews": reviews, "warnings": list(index.warnings)}
     if index.columns is not None:
-        out["columns"] = {"mapped": index.columns.mapped, "ignored": index.columns.ignored}
+        out["columns"] = {
+            "mapped": index.columns.mapped,
+            "ignored": index.columns.ignored,
+            "derived": index.columns.derived,
+        }
     return out
 
 
@@ -98,7 +106,10 @@ def _describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) 
         f"activities ({len(delivered)} reported as delivered: imported as complete, awaiting sign-off)."
     ]
     if index.columns is not None:
-        mapped = ", ".join(f"{h} → {f}" for h, f in index.columns.mapped.items())
+        mapped = ", ".join(
+            f"{h} → {DERIVED if h in index.columns.derived else f}"
+            for h, f in index.columns.mapped.items()
+        )
         lines.append(f"Columns mapped: {mapped}.")
         lines.append(f"Columns ignored: {', '.join(index.columns.ignored) or 'none'}.")
     for r in index.reviews:
@@ -120,7 +131,12 @@ def _describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) 
                 f"{summary.actions_not_in_document} earlier imported actions are no longer in the "
                 "document; they were left as they are."
             )
+        if summary.actions_matched_by_ref:
+            lines.append(
+                f"{summary.actions_matched_by_ref} rows matched existing actions by their Ref."
+            )
         lines.extend(f"  {c}" for c in summary.changes)
+        lines.extend(f"not applied: {n}" for n in summary.not_applied)
         if not summary.changed:
             lines.append("Nothing changed: this document was already imported.")
     lines.extend(f"warning: {w}" for w in index.warnings)

@@ -25,6 +25,17 @@ class ParsedActivity:
     delivered: bool = False
     progress: str | None = None  # trackers only: the latest progress note
     evidence: str | None = None  # trackers only: evidence of completion
+    # Trackers only. The action's public reference ("A-12") when the row carries one: such a
+    # row is matched to that action rather than by its review and wording.
+    ref: str | None = None
+    # Trackers only: the Status column read as one of the app's statuses ("not_started",
+    # "in_progress", "complete", "signed_off", "cancelled"), or None when absent or not read.
+    status: str | None = None
+    # Trackers only: the texts of the review's findings this row answers, so that rows matched
+    # by Ref can leave their review's findings alone.
+    findings: list[str] = field(default_factory=list)
+    # Trackers only: the review the row names, as written (None when blank or no such column).
+    review: str | None = None
 
 
 @dataclass
@@ -45,6 +56,8 @@ class ParsedReview:
 class ColumnReport:
     mapped: dict[str, str] = field(default_factory=dict)  # header as written -> field
     ignored: list[str] = field(default_factory=list)
+    # Recognised but never imported as truth because the app derives them (BRAG).
+    derived: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -13,6 +13,39 @@ from typing import Any
 from importer import statements as st
 from importer.errors import ImportFileError
 from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIndex, ParsedReview
+from models.actions import REF_RE
+
+# Fields a header is recognised as but whose values are never imported: the app derives them.
+DERIVED_FIELDS = frozenset({"rag"})
+
+# Status column values -> the app's statuses. Anything else (a colour, "on track") is not read.
+STATUS_WORDS: dict[str, str] = {
+    "not started": "not_started",
+    "not yet started": "not_started",
+    "in progress": "in_progress",
+    "ongoing": "in_progress",
+    "started": "in_progress",
+    "complete": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "closed": "complete",
+    "delivered": "complete",
+    "signed off": "signed_off",
+    "signed off complete": "signed_off",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "withdrawn": "cancelled",
+    "superseded": "cancelled",
+}
+DELIVERED_STATUSES = frozenset({"complete", "signed_off"})
+# A status column holding BRAG colours: not a status, and not worth a warning on every row.
+_COLOURS = frozenset({"blue", "red", "amber", "green", "cancelled", "unassigned"})
+
+# The CSV export writes a "'" before a cell starting with one of these, so that spreadsheet
+# programs do not run it as a formula; reading it back removes that "'".
+_ESCAPED_START = ("=", "+", "-", "@", "\t", "\r")
+
+_NUMBERED = re.compile(r"^\s*(\d{1,3}[a-z]?)[.)]\s*(\S.*)$")
 
 # Field -> words a header may use for it, most specific first. Matching is on whole words.
 FIELDS: list[tuple[str, tuple[str, ...]]] = [
@@ -20,7 +53,9 @@ FIELDS: list[tuple[str, tuple[str, ...]]] = [
     ("due", ("target date", "due date", "deadline", "timescale", "due", "by when", "target")),
     ("evidence", ("evidence of completion", "evidence of impact", "evidence", "outcome")),
     ("progress", ("progress", "update", "comments", "commentary", "notes")),
-    ("rag", ("brag", "rag", "status", "rating")),
+    # BRAG is derived by the app from status, dates and the clock: recognised, never imported.
+    ("rag", ("brag", "rag", "rating")),
+    ("status", ("status",)),
     ("committee", ("committee", "sub group", "subgroup", "accountable group")),
     ("review", ("review name", "review", "source", "case name", "learning from")),
     ("recommendation", ("recommendation", "recommendations", "finding", "findings")),
@@ -77,6 +112,33 @@ def _date(text: str) -> date | None:
     return st.parse_due(text)
 
 
+def read_status(text: str) -> str | None:
+    return STATUS_WORDS.get(_norm(text))
+
+
+def read_ref(text: str) -> str | None:
+    """ "A-12" (or "a 12", "A12") as the action reference "A-12"; None for anything else."""
+    m = REF_RE.match(text)
+    return f"A-{int(m[1])}" if m else None
+
+
+def _findings_of(text: str) -> list[ParsedFinding]:
+    """The findings an exported row answers: one a line, "1. text" as number and text."""
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _NUMBERED.match(line)
+        found.append(ParsedFinding(m[1], m[2].strip()) if m else ParsedFinding(None, line.strip()))
+    return found
+
+
+def unescape_csv_cell(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(_ESCAPED_START):
+        return text[1:]
+    return text
+
+
 def rows_to_index(rows: list[list[str]], source_name: str, path: Path) -> ParsedIndex:
     head = _header_row(rows)
     if head is None:
@@ -96,6 +158,8 @@ def rows_to_index(rows: list[list[str]], source_name: str, path: Path) -> Parsed
             continue
         columns[field] = i
         report.mapped[h.strip()] = field
+        if field in DERIVED_FIELDS:
+            report.derived.append(h.strip())
     if "action" not in columns:
         raise ImportFileError(
             path, "no column holds the actions (expected a header such as Action)"
@@ -144,10 +208,16 @@ def rows_to_index(rows: list[list[str]], source_name: str, path: Path) -> Parsed
                 line=n,
             )
             reviews[key] = review
-        if group_by == "review" and get("recommendation"):
-            rec = get("recommendation")
-            if not any(f.text == rec for f in review.findings):
-                review.findings.append(ParsedFinding(get("ref") or None, rec))
+        ref = read_ref(get("ref"))
+        rec = get("recommendation")
+        answered: list[ParsedFinding] = []
+        if group_by == "review" and rec:
+            # A row carrying an action's reference lists the findings that action answers
+            # (as the export writes them); any other reference numbers the finding itself.
+            answered = _findings_of(rec) if ref else [ParsedFinding(get("ref") or None, rec)]
+            for finding in answered:
+                if not any(f.text == finding.text for f in review.findings):
+                    review.findings.append(finding)
         due_text = get("due")
         due = _date(due_text) if due_text else None
         if due_text and due is None:
@@ -157,8 +227,11 @@ def rows_to_index(rows: list[list[str]], source_name: str, path: Path) -> Parsed
         if owner and agency and columns.get("owner") == columns.get("lead_agency"):
             parts = [p.strip() for p in re.split(r"\s*[/–]\s*|\s+-\s+", owner, maxsplit=1)]
             agency, owner = (parts[0], parts[1]) if len(parts) == 2 else (owner, owner)
-        rag = _norm(get("rag"))
-        done = bool(get("completed")) or rag in ("blue", "complete", "completed", "done", "closed")
+        status_text = get("status")
+        status = read_status(status_text) if status_text else None
+        if status_text and status is None and _norm(status_text) not in _COLOURS:
+            index.warnings.append(f"row {n}: the status could not be read; it was not imported")
+        done = bool(get("completed")) or status in DELIVERED_STATUSES
         review.activities.append(
             ParsedActivity(
                 text=text,
@@ -169,6 +242,10 @@ def rows_to_index(rows: list[list[str]], source_name: str, path: Path) -> Parsed
                 delivered=done,
                 progress=get("progress") or None,
                 evidence=get("evidence") or None,
+                ref=ref,
+                status=status,
+                findings=[f.text for f in answered],
+                review=get("review") or None if group_by == "review" else None,
             )
         )
     index.reviews = list(reviews.values())
@@ -187,7 +264,10 @@ def parse_csv(path: str | Path) -> ParsedIndex:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), dialect)]
+    rows = [
+        [unescape_csv_cell(c.strip()).strip() for c in r]
+        for r in csv.reader(io.StringIO(text), dialect)
+    ]
     index = rows_to_index(rows, path.stem, path)
     index.warnings[:0] = warnings
     return index

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
+from models import actions as ops
 from models.actions import create_action, next_review_number, record_event
+from models.calendar import local_date
+from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor
 from models.schema import Action, Committee, Finding, Person, Review, Status
 
@@ -37,7 +40,10 @@ class ImportSummary:
     committees_matched: int = 0
     committees_unmatched: int = 0
     unassigned: int = 0
+    actions_matched_by_ref: int = 0  # tracker rows matched to an existing action by its Ref
     changes: list[str] = field(default_factory=list)  # what changed, by reference only
+    # What a tracker row asked for that the import may not do, by reference and field only.
+    not_applied: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -177,12 +183,250 @@ def store_index(
     actor = Actor.system(f"import of {source_name}")
     committees, people = resolve(s, index)
     summary = ImportSummary()
+    claimed: set[int] = set()
     for n, parsed in enumerate(index.reviews, start=1):
-        _store_review(s, actor, parsed, now, committees, people, summary)
+        rest: list[ParsedActivity] = []
+        for activity in parsed.activities:
+            action, skip = _match_ref(s, activity, claimed, summary)
+            if action is not None:
+                _store_by_ref(s, actor, action, activity, now, committees, people, summary)
+            elif not skip:
+                rest.append(activity)
+        # Rows matched by Ref belong to their action's own review: a review (and findings) is
+        # only written for the rows left over.
+        if rest:
+            _store_review(s, actor, _leftover(parsed, rest), now, committees, people, summary)
         if progress is not None:
             progress(n, len(index.reviews))
     s.flush()
     return summary
+
+
+def _leftover(parsed: ParsedReview, rest: list[ParsedActivity]) -> ParsedReview:
+    """`parsed` with only the rows `rest`, and only the findings those rows answer."""
+    if len(rest) == len(parsed.activities):
+        return parsed
+    answered = {t for a in rest for t in a.findings}
+    return replace(
+        parsed, activities=rest, findings=[f for f in parsed.findings if f.text in answered]
+    )
+
+
+# ---------------------------------------------------------------- tracker rows matched by Ref
+
+
+def _match_ref(
+    s: Session, activity: ParsedActivity, claimed: set[int], summary: ImportSummary
+) -> tuple[Action | None, bool]:
+    """The existing action a tracker row names by its Ref, and whether to skip the row.
+
+    The Ref is only trusted when the row also names the action's review or its wording: another
+    board's tracker may number its own actions "A1", "A2".
+    """
+    if activity.ref is None:
+        return None, False
+    try:
+        action = ops.get_action(s, activity.ref)
+    except (NotFound, InvalidInput):
+        summary.not_applied.append(
+            f"{activity.ref}: no such action; the row was imported as a new action"
+        )
+        return None, False
+    if action.id in claimed:
+        summary.not_applied.append(f"{action.ref}: a second row with this Ref was skipped")
+        return None, True
+    if not (_same_review(action, activity) or _norm_name(action.text) == _norm_name(activity.text)):
+        summary.not_applied.append(
+            f"{activity.ref}: the row names another review and other wording than {action.ref}; "
+            "it was imported as a new action"
+        )
+        return None, False
+    claimed.add(action.id)
+    return action, False
+
+
+def _same_review(action: Action, activity: ParsedActivity) -> bool:
+    review = action.review
+    if review is None or activity.review is None:
+        return review is None and activity.review is None
+    named = _norm_name(activity.review)
+    return named in (_norm_name(review.name), _norm_name(review.ref))
+
+
+def _withheld(action: Action, activity: ParsedActivity) -> bool:
+    """A row exported without the details of a confidential review (it shows the review's R-ref
+    in place of its name, and no wording): its Action cell is not the action's text."""
+    review = action.review
+    return bool(
+        review is not None
+        and review.confidential
+        and activity.review is not None
+        and _norm_name(activity.review) == _norm_name(review.ref)
+        and _norm_name(review.name) != _norm_name(review.ref)
+    )
+
+
+def _count(
+    activity: ParsedActivity,
+    owner: Person | None,
+    committee: Committee | None,
+    due: date | None,
+    summary: ImportSummary,
+) -> None:
+    if activity.committee:
+        if committee is not None:
+            summary.committees_matched += 1
+        else:
+            summary.committees_unmatched += 1
+    if (owner is None or due is None) and not activity.delivered:
+        summary.unassigned += 1
+    if activity.delivered:
+        summary.delivered += 1
+
+
+_OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+
+def _store_by_ref(
+    s: Session,
+    actor: Actor,
+    action: Action,
+    activity: ParsedActivity,
+    now: datetime,
+    committees: CommitteeMatcher,
+    people: PersonMatcher,
+    summary: ImportSummary,
+) -> None:
+    """Bring `action` in line with its tracker row through the domain operations, each change
+    with its event. Only what the row states is compared: a blank cell changes nothing, and
+    BRAG, findings, review and sign-off columns are never read back."""
+    ref = action.ref
+    note = "changed in the imported tracker"
+    changed: list[str] = []
+    refused: list[str] = []
+    summary.actions_matched_by_ref += 1
+
+    def attempt(what: str, op: Callable[[], object]) -> None:
+        try:
+            op()
+        except (InvalidInput, Refused) as exc:
+            refused.append(f"{what} ({exc})")
+        else:
+            changed.append(what)
+
+    if not _withheld(action, activity) and action.text != activity.text:
+
+        def edit() -> None:
+            record_event(s, action, actor, now, "edited", action.text, activity.text, note)
+            action.text = activity.text
+
+        attempt("action text", edit)
+
+    committee = committees.match(activity.committee)
+    if activity.committee and committee is None:
+        refused.append("committee (no such committee)")
+    owner: Person | None = None
+    if activity.owner:
+        same_owner = action.owner is not None and _norm_name(action.owner.name) == _norm_name(
+            activity.owner
+        )
+        owner = action.owner if same_owner else people.match(activity.owner)
+        if owner is None:
+            refused.append("owner (no such person)")
+    new_owner = owner if owner is not None and owner.id != action.owner_id else None
+    new_committee = (
+        committee if committee is not None and committee.id != action.committee_id else None
+    )
+    if new_owner is not None or new_committee is not None:
+        attempt(
+            "owner"
+            if new_committee is None
+            else "committee"
+            if new_owner is None
+            else "owner, committee",
+            lambda: ops.assign(s, actor, ref, owner=new_owner, committee=new_committee, now=now),
+        )
+
+    if activity.lead_agency and action.lead_agency != activity.lead_agency:
+
+        def agency() -> None:
+            before = action.lead_agency
+            action.lead_agency = activity.lead_agency
+            record_event(s, action, actor, now, "agency", before, activity.lead_agency, note)
+
+        attempt("lead agency", agency)
+
+    if activity.due_date is not None and action.due_date != activity.due_date:
+        attempt("target date", lambda: _change_due(s, actor, action, activity.due_date, now, note))
+
+    was_complete = action.status in (Status.COMPLETE, Status.SIGNED_OFF)
+    _apply_status(s, actor, action, activity, now, attempt, refused)
+
+    if activity.progress and activity.progress != action.latest_progress:
+        progress = activity.progress
+        attempt("progress", lambda: ops.add_note(s, actor, ref, text=progress, now=now))
+
+    if was_complete and activity.evidence and action.evidence_of_completion != activity.evidence:
+        refused.append("evidence of completion (recorded when the action was marked done)")
+
+    _count(activity, action.owner, committee, action.due_date, summary)
+    if changed:
+        s.flush()
+        summary.actions_updated += 1
+        summary.changes.append(f"{ref} updated: {', '.join(changed)}")
+    else:
+        summary.actions_unchanged += 1
+    summary.not_applied.extend(f"{ref}: {r}" for r in refused)
+
+
+def _change_due(
+    s: Session, actor: Actor, action: Action, new: date | None, now: datetime, note: str
+) -> None:
+    """A tracker's target date: through `change_due`, except that a tracker may carry a date
+    already past, which `change_due` refuses for people typing one; that is recorded as the
+    import of documents records it."""
+    assert new is not None
+    if new >= local_date(now) or action.status not in _OPEN:
+        ops.change_due(s, actor, action.ref, when=new, reason=note, now=now)
+        return
+    before = action.due_date
+    action.due_date = new
+    if action.original_due_date is None:
+        action.original_due_date = new
+    record_event(
+        s, action, actor, now, "due", before.isoformat() if before else None, new.isoformat(), note
+    )
+
+
+def _apply_status(
+    s: Session,
+    actor: Actor,
+    action: Action,
+    activity: ParsedActivity,
+    now: datetime,
+    attempt: Callable[[str, Callable[[], object]], None],
+    refused: list[str],
+) -> None:
+    target = activity.status
+    if target is None or target == action.status.value:
+        return
+    ref, current = action.ref, action.status
+    if target in (Status.NOT_STARTED.value, Status.IN_PROGRESS.value) and current in _OPEN:
+        word = target.replace("_", "-")
+        attempt("status", lambda: ops.update(s, actor, ref, word=word, now=now))
+        return
+    if target in (Status.COMPLETE.value, Status.SIGNED_OFF.value) and current in _OPEN:
+        evidence = activity.evidence or activity.text
+        attempt("status", lambda: ops.mark_done(s, actor, ref, evidence=evidence, now=now))
+        if target == Status.SIGNED_OFF.value:
+            refused.append("sign-off (given by the committee's chair, not by an import)")
+        return
+    if target == Status.SIGNED_OFF.value and current == Status.COMPLETE:
+        refused.append("sign-off (given by the committee's chair, not by an import)")
+    elif target == Status.CANCELLED.value:
+        refused.append("cancelling (an admin cancels an action with a reason)")
+    else:
+        refused.append(f"status {target.replace('_', ' ')} (an import does not reopen actions)")
 
 
 def _store_review(
@@ -298,7 +542,7 @@ def _store_actions(
         if activity.delivered:
             summary.delivered += 1
         if action is None:
-            create_action(
+            created = create_action(
                 s,
                 actor,
                 text=activity.text,
@@ -314,6 +558,10 @@ def _store_actions(
                 source_key=key,
                 note="imported" + (": reported as delivered" if activity.delivered else ""),
             )
+            if activity.status == Status.CANCELLED.value and not activity.delivered:
+                ops.cancel(
+                    s, actor, created.ref, reason="cancelled in the imported tracker", now=now
+                )
             summary.actions_created += 1
             changed = True
             continue

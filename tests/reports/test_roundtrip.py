@@ -80,14 +80,6 @@ def test_the_importer_reads_every_exported_row_back(board: Board, tmp_path: Path
             assert activity.evidence == action.evidence_of_completion
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "importer/store.py does not yet match tracker rows to existing actions by their Ref "
-        "(A-<n>): every row becomes a new action under a new 'Action tracker' review. Remove "
-        "this marker when it does; the test then guards the no-op round trip."
-    ),
-)
 def test_importing_the_exported_workbook_changes_nothing(board: Board, tmp_path: Path) -> None:
     path = write(board, tmp_path, "xlsx")
     with board.sf() as s:
