@@ -17,6 +17,8 @@ On leaving the ``with`` block a strict stand-in raises if any call broke the spe
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import email.parser
 import email.policy
@@ -30,6 +32,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -56,6 +59,8 @@ MAX_HOLD_SECONDS = 30.0
 RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 MAX_MODAL_STACK = 3
+HISTORY_LIMIT = (100, 999)  # conversations.history: default and most messages a page
+REPLIES_LIMIT = (1000, 1000)  # conversations.replies
 _SLACK_ERROR = re.compile(r"^[a-z][a-z0-9_]*$")
 _JSON_ARGS = ("blocks", "attachments", "view", "files", "metadata")
 _RESPONSE_KEYS = frozenset(
@@ -126,6 +131,8 @@ class PostedMessage:
     via: str = "api"  # "api" or "response_url"
     deleted: bool = False
     edits: int = 0
+    edited_ts: str | None = None  # when it was last updated
+    broadcast: bool = False  # a thread reply also sent to the channel (reply_broadcast)
 
 
 @dataclass(frozen=True)
@@ -641,6 +648,7 @@ class SlackStandIn:
             original.text = payload.get("text", original.text)
             original.blocks = blocks
             original.edits += 1
+            original.edited_ts = self._new_ts()
             return
         if target.channel is None:
             return
@@ -725,8 +733,85 @@ class SlackStandIn:
         }
         if m.blocks:
             body["blocks"] = m.blocks
+        if m.attachments:
+            body["attachments"] = m.attachments
+        if m.files:
+            body["files"] = [self._file_json(f) for f in m.files]
         if m.thread_ts:
             body["thread_ts"] = m.thread_ts
+            body["parent_user_id"] = self.bot_user_id
+            if m.broadcast:
+                body["subtype"] = "thread_broadcast"
+        if m.edited_ts:
+            body["edited"] = {"user": self.bot_user_id, "ts": m.edited_ts}
+        return body
+
+    def _file_json(self, file_id: str) -> dict[str, Any]:
+        upload = self._uploads.get(file_id)
+        body: dict[str, Any] = {"id": file_id}
+        if upload is not None:
+            body.update(name=upload.filename, title=upload.title or upload.filename)
+            body["size"] = len(upload.content or b"")
+        return body
+
+    # ------------------------------------------------------------ reading conversations
+
+    def _readable_channel(self, ref: Any) -> SlackChannel:
+        """The conversation for conversations.history and .replies: an ID the bot is in.
+
+        Unlike chat.postMessage these take neither a channel name nor a person's user ID.
+        """
+        ref = str(ref or "")
+        channel = self._channels.get(ref)
+        if channel is None:
+            if ref[:1] not in ("C", "G") or not ref[1:].isalnum():
+                raise SlackError("channel_not_found")
+            channel = self._resolve_channel(ref)
+        if not channel.is_member:
+            if channel.is_private and not channel.is_im:
+                raise SlackError("channel_not_found")
+            raise SlackError("not_in_channel")
+        return channel
+
+    def _thread_of(self, channel: str, ts: str) -> list[PostedMessage]:
+        """The replies in a thread as they stand, oldest first."""
+        return sorted(
+            (
+                m
+                for m in self._messages
+                if m.channel == channel
+                and m.thread_ts == ts
+                and m.ts != ts
+                and not m.ephemeral
+                and not m.deleted
+            ),
+            key=lambda m: _ts_key(m.ts),
+        )
+
+    def _conversation_json(self, m: PostedMessage, replies: list[PostedMessage]) -> dict[str, Any]:
+        """A message as conversations.history and .replies show it: a thread's parent carries
+        its reply count; a deleted parent whose replies remain is a tombstone."""
+        if m.deleted:
+            body: dict[str, Any] = {
+                "type": "message",
+                "subtype": "tombstone",
+                "text": "This message was deleted.",
+                "user": "USLACKBOT",
+                "hidden": True,
+                "ts": m.ts,
+            }
+        else:
+            body = self._message_json(m)
+        if replies and not m.thread_ts:
+            body.update(
+                thread_ts=m.ts,
+                reply_count=len(replies),
+                reply_users=[self.bot_user_id],
+                reply_users_count=1,
+                latest_reply=replies[-1].ts,
+                is_locked=False,
+                subscribed=False,
+            )
         return body
 
     def _channel_json(self, c: SlackChannel) -> dict[str, Any]:
@@ -837,6 +922,7 @@ def _chat_post_message(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
         blocks=_as_list(args.get("blocks")),
         thread_ts=args.get("thread_ts") or None,
         attachments=_as_list(args.get("attachments")),
+        broadcast=bool(args.get("thread_ts")) and _truthy(args.get("reply_broadcast")),
     )
     s._messages.append(message)
     return {
@@ -882,6 +968,7 @@ def _chat_update(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
     if "attachments" in args:
         message.attachments = _as_list(args["attachments"])
     message.edits += 1
+    message.edited_ts = s._new_ts()
     return {
         "ok": True,
         "channel": channel.id,
@@ -913,6 +1000,144 @@ def _chat_get_permalink(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]
             + message.ts.replace(".", "")
         ),
     }
+
+
+def _ts_key(ts: str) -> Decimal:
+    return Decimal(ts)
+
+
+def _ts_arg(args: dict[str, Any], name: str) -> Decimal | None:
+    value = args.get(name)
+    if _blank_arg(value):
+        return None
+    try:
+        found = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise SlackError(f"invalid_ts_{name}") from None
+    if not found.is_finite() or found < 0:
+        raise SlackError(f"invalid_ts_{name}")
+    return found
+
+
+def _blank_arg(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _limit_arg(args: dict[str, Any], default: int, most: int) -> int:
+    value = args.get("limit")
+    if _blank_arg(value):
+        return default
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        raise SlackError("invalid_limit") from None
+    return default if limit <= 0 else min(limit, most)
+
+
+def _in_range(ts: str, oldest: Decimal | None, latest: Decimal | None, inclusive: bool) -> bool:
+    at = _ts_key(ts)
+    if oldest is not None and (at < oldest or (at == oldest and not inclusive)):
+        return False
+    return latest is None or at < latest or (at == latest and inclusive)
+
+
+def _cursor_for(ts: str) -> str:
+    return base64.b64encode(f"next_ts:{ts.replace('.', '')}".encode()).decode("ascii")
+
+
+def _cursor_ts(args: dict[str, Any]) -> Decimal | None:
+    """The ts a page starts at, from a cursor this stand-in handed out."""
+    value = args.get("cursor")
+    if _blank_arg(value):
+        return None
+    try:
+        text = base64.b64decode(str(value).strip(), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        raise SlackError("invalid_cursor") from None
+    digits = text.removeprefix("next_ts:")
+    if digits == text or len(digits) < 7 or not digits.isdigit():
+        raise SlackError("invalid_cursor")
+    return Decimal(f"{digits[:-6]}.{digits[-6:]}")
+
+
+def _page(
+    body: dict[str, Any], shown: list[dict[str, Any]], rest: PostedMessage | None
+) -> dict[str, Any]:
+    body["messages"] = shown
+    body["has_more"] = rest is not None
+    if rest is not None:
+        body["response_metadata"] = {"next_cursor": _cursor_for(rest.ts)}
+    return body
+
+
+def _conversations_history(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
+    """A conversation's messages, newest first: top-level ones and thread parents (and replies
+    also sent to the channel), never ephemerals or thread replies; deleted ones are gone, except
+    a thread's parent whose replies remain, which shows as a tombstone."""
+    channel = s._readable_channel(args.get("channel"))
+    oldest, latest = _ts_arg(args, "oldest"), _ts_arg(args, "latest")
+    inclusive = _truthy(args.get("inclusive"))
+    limit = _limit_arg(args, *HISTORY_LIMIT)
+    start = _cursor_ts(args)
+    found: list[tuple[PostedMessage, list[PostedMessage]]] = []
+    for m in s._messages:
+        if m.channel != channel.id or m.ephemeral:
+            continue
+        if m.thread_ts and m.thread_ts != m.ts and not m.broadcast:
+            continue
+        replies = [] if m.thread_ts else s._thread_of(channel.id, m.ts)
+        if m.deleted and not replies:
+            continue
+        if not _in_range(m.ts, oldest, latest, inclusive):
+            continue
+        if start is not None and _ts_key(m.ts) > start:
+            continue
+        found.append((m, replies))
+    found.sort(key=lambda pair: _ts_key(pair[0].ts), reverse=True)
+    page, rest = found[:limit], found[limit] if len(found) > limit else None
+    body: dict[str, Any] = {"ok": True}
+    _page(body, [s._conversation_json(m, r) for m, r in page], rest[0] if rest else None)
+    body.update(pin_count=0, channel_actions_ts=None, channel_actions_count=0)
+    return body
+
+
+def _conversations_replies(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
+    """A thread, oldest first: its parent, then the replies. ``ts`` may be the parent's or any
+    reply's; a message with no replies is answered alone. Every page starts with the parent."""
+    channel = s._readable_channel(args.get("channel"))
+    ts = str(args.get("ts") or "").strip()
+    oldest, latest = _ts_arg(args, "oldest"), _ts_arg(args, "latest")
+    inclusive = _truthy(args.get("inclusive"))
+    limit = _limit_arg(args, *REPLIES_LIMIT)
+    start = _cursor_ts(args)
+    target = next(
+        (m for m in s._messages if m.channel == channel.id and m.ts == ts and not m.ephemeral),
+        None,
+    )
+    if target is None:
+        raise SlackError("thread_not_found")
+    root_ts = target.thread_ts or target.ts
+    parent = next(
+        (m for m in s._messages if m.channel == channel.id and m.ts == root_ts and not m.ephemeral),
+        None,
+    )
+    replies = s._thread_of(channel.id, root_ts)
+    # A deleted message is gone, unless it is a parent whose replies remain (a tombstone).
+    if (
+        parent is None
+        or (target.deleted and target is not parent)
+        or (parent.deleted and not replies)
+    ):
+        raise SlackError("thread_not_found")
+    wanted = [
+        m
+        for m in replies
+        if _in_range(m.ts, oldest, latest, inclusive) and (start is None or _ts_key(m.ts) >= start)
+    ]
+    room = max(1, limit - 1)
+    page, rest = wanted[:room], wanted[room] if len(wanted) > room else None
+    shown = [s._conversation_json(parent, replies)] + [s._conversation_json(m, []) for m in page]
+    return _page({"ok": True}, shown, rest)
 
 
 def _views_open(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
@@ -1118,6 +1343,8 @@ _METHODS: dict[str, Callable[[SlackStandIn, dict[str, Any]], dict[str, Any]]] = 
     "users.info": _users_info,
     "users.lookupByEmail": _users_lookup_by_email,
     "conversations.info": _conversations_info,
+    "conversations.history": _conversations_history,
+    "conversations.replies": _conversations_replies,
     "conversations.join": _conversations_join,
     "conversations.open": _conversations_open,
     "files.getUploadURLExternal": _files_get_upload_url,

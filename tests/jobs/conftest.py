@@ -1,9 +1,4 @@
-"""Fixtures for notice tests: the example organisation in a Slack stand-in, and a job runner.
-
-The stand-in does not answer ``conversations.history`` or ``conversations.replies`` yet (it
-answers ``{"ok": true}`` with no messages), so these tests give it both, reading the messages it
-recorded, the way Slack answers them: newest first, top-level messages only for history.
-"""
+"""Fixtures for notice tests: the example organisation in a Slack stand-in, and a job runner."""
 
 from __future__ import annotations
 
@@ -17,7 +12,6 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.standin import SlackStandIn
-from bot.standin import server as standin_server
 from jobs.outbox import Dispatcher
 from jobs.runner import JobResult, run_job
 from models.brag import BragRules
@@ -27,36 +21,8 @@ from models.schema import Committee, OrgSetting, Person
 BOARD = "lscb-board"
 
 
-def _history(s: Any, args: dict[str, Any]) -> dict[str, Any]:
-    channel = s._resolve_channel(args.get("channel"))
-    found = [
-        s._message_json(m)
-        for m in s._messages
-        if m.channel == channel.id and not m.ephemeral and not m.deleted and not m.thread_ts
-    ]
-    return {"ok": True, "messages": list(reversed(found)), "has_more": False}
-
-
-def _replies(s: Any, args: dict[str, Any]) -> dict[str, Any]:
-    channel = s._resolve_channel(args.get("channel"))
-    ts = str(args.get("ts"))
-    found = [
-        s._message_json(m)
-        for m in s._messages
-        if m.channel == channel.id
-        and not m.ephemeral
-        and not m.deleted
-        and (m.ts == ts or m.thread_ts == ts)
-    ]
-    return {"ok": True, "messages": found, "has_more": False}
-
-
 @pytest.fixture
-def slack(
-    org: dict[str, Person], session_factory: sessionmaker[Session], monkeypatch
-) -> Iterator[SlackStandIn]:
-    monkeypatch.setitem(standin_server._METHODS, "conversations.history", _history)
-    monkeypatch.setitem(standin_server._METHODS, "conversations.replies", _replies)
+def slack(org: dict[str, Person], session_factory: sessionmaker[Session]) -> Iterator[SlackStandIn]:
     standin = SlackStandIn(strict=True, known_channels_only=True)
     with session_factory() as s:
         for p in s.query(Person).all():

@@ -14,6 +14,7 @@ from jobs.outbox import Dispatcher
 from jobs.runner import run_job
 from models.clock import FixedClock
 from models.outbox import Notice, NoticeState
+from models.schema import Committee
 from tests.jobs.conftest import channel_id, posts
 from tests.models.test_actions import make_action
 
@@ -24,6 +25,28 @@ MONDAY_COMMITTEES = ("#lscb-qaec", "#lscb-pdc", "#lscb-lig", "#lscb-pmsg")
 def each_posted_once(slack) -> None:
     for name in MONDAY_COMMITTEES:
         assert len(posts(slack, channel_id(slack, name))) == 1, name
+
+
+# conversations.history takes a channel ID, never a #name (Slack answers channel_not_found). When
+# the first post's answer is lost, a notice to a channel configured as #name has no ID yet, so the
+# outbox cannot look for it and posts it again. These cases pass with channels configured by ID.
+NAME_NOT_LOOKED_UP = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="jobs/outbox.py checks conversations.history with the channel's #name, which Slack "
+    "refuses (channel_not_found), so a notice whose first answer was lost is posted again",
+)
+
+
+@pytest.fixture(params=["id", pytest.param("name", marks=NAME_NOT_LOOKED_UP)])
+def configured_by(request, slack, session_factory) -> str:
+    """Committee channels configured by ID (C0...) or by #name, as the organisation file allows."""
+    if request.param == "id":
+        with session_factory.begin() as s:
+            for c in s.scalars(select(Committee)):
+                if c.channel:
+                    c.channel = channel_id(slack, c.channel)
+    return request.param
 
 
 def notice_states(sf) -> dict[str, NoticeState]:
@@ -41,7 +64,7 @@ def test_429_then_500_on_the_first_two_posts_still_sends_each_notice_once(runner
     each_posted_once(slack)
 
 
-def test_a_timeout_after_slack_posted_is_not_sent_again(runner, slack):
+def test_a_timeout_after_slack_posted_is_not_sent_again(runner, slack, configured_by):
     # Slack carries out the post but the answer never arrives: the retry must find it.
     slack.fail_next("chat.postMessage", "timeout_after_processing", hold=0)
     result = runner.run("digests", MONDAY_0900)
@@ -51,7 +74,7 @@ def test_a_timeout_after_slack_posted_is_not_sent_again(runner, slack):
 
 
 def test_a_crash_between_sending_and_recording_is_resolved_without_a_duplicate(
-    runner, slack, session_factory, monkeypatch
+    runner, slack, session_factory, monkeypatch, configured_by
 ):
     real = Dispatcher._record_part
     crashed = []
