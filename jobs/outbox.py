@@ -213,6 +213,7 @@ class Dispatcher:
         self.sleep = sleep
         self._last_post: dict[str, float] = {}
         self._pace_lock = threading.Lock()
+        self._names: dict[str, str] | None = None
 
     # ------------------------------------------------------------ public
 
@@ -488,11 +489,32 @@ class Dispatcher:
         )
 
     def _conversation_for(self, recipient: str) -> str:
-        """A person's direct-message channel id; channels are used as configured."""
+        """The conversation id to post in: a person's direct-message channel, or a channel
+        configured as `#name` looked up by name. Ids are what history reads accept, so a notice
+        whose first answer is lost can still be checked for before it is posted again."""
         if _is_user_id(recipient):
             reply = self.client.conversations_open(users=recipient)
             return str(reply["channel"]["id"])
+        if recipient.startswith("#"):
+            return self._channel_ids().get(recipient[1:].lower(), recipient)
         return recipient
+
+    def _channel_ids(self) -> dict[str, str]:
+        """Channel name → id, read once per dispatcher (`conversations.list`, paged). Without
+        the scopes to list channels, names are posted to as given."""
+        with self._pace_lock:
+            if self._names is None:
+                names: dict[str, str] = {}
+                try:
+                    for page in self.client.conversations_list(
+                        types="public_channel,private_channel", exclude_archived=True, limit=1000
+                    ):
+                        for c in page.get("channels", []):
+                            names[str(c["name"]).lower()] = str(c["id"])
+                except SlackApiError as e:
+                    log.warning("channel names unavailable (%s)", e.response.get("error"))
+                self._names = names
+            return self._names
 
     def _pace(self, channel: str) -> None:
         """About one message per second per channel (Slack's limit for chat.postMessage)."""

@@ -1226,6 +1226,41 @@ def _conversations_info(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]
     return {"ok": True, "channel": s._channel_json(channel)}
 
 
+def _conversations_list(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
+    """Channels of the given types, as Slack lists them: private ones only where the app is a
+    member, direct messages only when asked for; paged by an opaque cursor."""
+    types = {t.strip() for t in str(args.get("types") or "public_channel").split(",") if t.strip()}
+    exclude_archived = str(args.get("exclude_archived", "")).lower() in ("1", "true")
+    try:
+        limit = int(args.get("limit") or 100)
+    except ValueError:
+        raise SlackError("invalid_limit") from None
+    limit = 100 if limit <= 0 else min(limit, 1000)
+    cursor = str(args.get("cursor") or "")
+    if cursor and not cursor.startswith("offset:"):
+        raise SlackError("invalid_cursor")
+    start = int(cursor.split(":", 1)[1]) if cursor else 0
+
+    def listed(c: SlackChannel) -> bool:
+        if c.is_im:
+            return "im" in types
+        if exclude_archived and c.is_archived:
+            return False
+        if c.is_private:
+            return "private_channel" in types and c.is_member
+        return "public_channel" in types
+
+    with s._lock:
+        channels = sorted((c for c in s._channels.values() if listed(c)), key=lambda c: c.id)
+        page = [s._channel_json(c) for c in channels[start : start + limit]]
+    more = start + limit < len(channels)
+    return {
+        "ok": True,
+        "channels": page,
+        "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
+    }
+
+
 def _conversations_join(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
     channel = s._resolve_channel(args.get("channel"))
     if channel.is_im or channel.is_private:
@@ -1343,6 +1378,7 @@ _METHODS: dict[str, Callable[[SlackStandIn, dict[str, Any]], dict[str, Any]]] = 
     "users.info": _users_info,
     "users.lookupByEmail": _users_lookup_by_email,
     "conversations.info": _conversations_info,
+    "conversations.list": _conversations_list,
     "conversations.history": _conversations_history,
     "conversations.replies": _conversations_replies,
     "conversations.join": _conversations_join,

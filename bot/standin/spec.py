@@ -105,6 +105,11 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value == "")
 
 
+# Accepted by every method: the token, and `team_id`, which Slack takes on any call (it names the
+# workspace for org-wide apps) and which Bolt's per-request client adds to every call it makes.
+UNIVERSAL_ARGS = frozenset({"token", "team_id"})
+
+
 def check_call(method: str, args: Mapping[str, Any]) -> list[str]:
     """Problems with one Web API call; an empty list means Slack would accept its shape."""
     spec = method_spec(method)
@@ -114,7 +119,7 @@ def check_call(method: str, args: Mapping[str, Any]) -> list[str]:
         return [f"unknown method {method!r}{hint}"]
     problems: list[str] = []
     for name in args:
-        if name != "token" and name not in spec.params:
+        if name not in UNIVERSAL_ARGS and name not in spec.params:
             problems.append(f"{method}: unknown argument {name!r}")
     for name in sorted(spec.required):
         if _blank(args.get(name)):

@@ -267,3 +267,40 @@ def test_replies_refusals(slack, client):
     assert replies(channel="C0NOWHERE", ts=parent) == "channel_not_found"
     assert replies(channel="C0LIG", ts=parent) == "not_in_channel"
     assert replies(channel="C0QAEC", ts=parent, cursor="bm9wZQ==") == "invalid_cursor"
+
+
+def test_conversations_list_pages_channels_as_slack_does() -> None:
+    from slack_sdk import WebClient
+
+    from bot.standin import SlackChannel, SlackStandIn
+
+    channels = [SlackChannel(f"C0{i:04d}", f"chan-{i}") for i in range(5)]
+    channels += [
+        SlackChannel("G0SECRET", "secret", is_private=True, is_member=False),
+        SlackChannel("G0OURS", "ours", is_private=True),
+        SlackChannel("C0OLD", "old", is_archived=True),
+    ]
+    with SlackStandIn(channels=channels, strict=True) as slack:
+        client = WebClient(token="xoxb-test", base_url=slack.base_url)
+        names: list[str] = []
+        for page in client.conversations_list(
+            types="public_channel,private_channel", exclude_archived=True, limit=2
+        ):
+            names += [c["name"] for c in page["channels"]]
+        assert sorted(names) == ["chan-0", "chan-1", "chan-2", "chan-3", "chan-4", "ours"]
+        everything = client.conversations_list(limit=100)["channels"]
+        assert "old" in [c["name"] for c in everything]  # public only by default, archived kept
+        assert "ours" not in [c["name"] for c in everything]
+
+
+def test_team_id_is_accepted_on_any_method() -> None:
+    from bot.standin.spec import check_call
+
+    assert (
+        check_call(
+            "views.publish",
+            {"user_id": "U1", "view": {"type": "home", "blocks": []}, "team_id": "T1"},
+        )
+        == []
+    )
+    assert check_call("conversations.open", {"users": "U1", "team_id": "T1"}) == []
