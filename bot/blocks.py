@@ -295,19 +295,50 @@ def render_action_list(
     shared: bool = False,
     empty: str = "No actions match.",
 ) -> list[Block]:
-    """One page of actions (20), with a "Next 20" button when there are more."""
-    page = Page(max(0, min(offset, len(rows))), len(rows))
+    """One page (20) of a whole list held in memory, with a "Next 20" button when there are more."""
+    start = max(0, min(offset, len(rows)))
+    counts: dict[Brag, int] = {}
+    for _, b in rows:
+        counts[b.brag] = counts.get(b.brag, 0) + 1
+    return render_action_page(
+        rows[start : start + PAGE_SIZE],
+        viewer,
+        offset=start,
+        total=len(rows),
+        counts=counts,
+        title=title,
+        command_text=command_text,
+        shared=shared,
+        empty=empty,
+    )
+
+
+def render_action_page(
+    rows: Sequence[tuple[Action, BragResult]],
+    viewer: Actor,
+    *,
+    offset: int,
+    total: int,
+    counts: dict[Brag, int],
+    title: str,
+    command_text: str = "actions",
+    shared: bool = False,
+    empty: str = "No actions match.",
+) -> list[Block]:
+    """One page of actions read a page at a time: its rows, and the whole list's size and counts."""
+    page = Page(offset, total)
     blocks: list[Block] = [section(f"*{escape(title)}*")]
-    if not rows:
+    if not total:
         blocks.append(section(escape(empty)))
         return blocks
-    for action, brag in rows[page.offset : page.end]:
+    for action, brag in rows[: page.size]:
         accessory = None
         if not shared and not redacted(action, viewer, shared):
             accessory = button("Open", ids.BUTTON_SHOW, action.ref)
         blocks.append(section(action_line(action, brag, viewer, shared=shared), accessory))
-    counts = brag_counts(b for _, b in rows)
-    blocks.append(context(f"{page.offset + 1}–{page.end} of {page.total} · {counts}"))
+    blocks.append(
+        context(f"{page.offset + 1}–{page.end} of {page.total} · {brag_counts_of(counts)}")
+    )
     if page.has_next and not shared:
         value = next_page_value(command_text, page.end)
         if value is not None:
@@ -326,6 +357,10 @@ def brag_counts(brags: Iterable[BragResult]) -> str:
     counts: dict[Brag, int] = {}
     for b in brags:
         counts[b.brag] = counts.get(b.brag, 0) + 1
+    return brag_counts_of(counts)
+
+
+def brag_counts_of(counts: dict[Brag, int]) -> str:
     order = [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED, Brag.CANCELLED]
     return " ".join(f"{b.emoji} {counts[b]}" for b in order if counts.get(b)) or "none"
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from models.calendar import LONDON, local_date, next_working_day, working_days_between
+from models.calendar import (
+    LONDON,
+    is_working_day,
+    local_date,
+    next_working_day,
+    working_days_between,
+)
 from models.schema import Rating, Status
 
 
@@ -39,6 +46,9 @@ class BragRules:
     tz: ZoneInfo = LONDON
 
 
+DEFAULT_RULES = BragRules()
+
+
 class Ratable(Protocol):
     status: Status
     owner_rating: Rating | None
@@ -58,12 +68,54 @@ class BragResult:
     awaiting_signoff: bool = False
 
 
+@lru_cache(maxsize=4096)
 def effective_deadline(due: date) -> date:
-    """A due date on a weekend or bank holiday is met by the end of the next working day."""
+    """A due date on a weekend or bank holiday is met by the end of the next working day.
+
+    A pure function of the date, memoised: a list rates thousands of actions sharing a few
+    hundred due dates, and the bank-holiday lookup is the costly part.
+    """
     return next_working_day(due)
 
 
-DEFAULT_RULES = BragRules()
+@lru_cache(maxsize=512)
+def last_overdue_due_date(today: date) -> date:
+    """The latest due date that is already overdue on `today` under `effective_deadline`.
+
+    `effective_deadline` never decreases as the due date grows, so the due dates overdue today
+    are exactly those on or before this one: the last working day before today.
+    """
+    day = today - timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class BragWindow:
+    """`rate`'s date and time thresholds for one moment, for filtering in the database.
+
+    For an open action with an owner and a due date, `rate` says:
+    overdue   ⇔ due_date <= overdue_on_or_before
+    due_soon  ⇔ overdue_on_or_before < due_date <= due_soon_until
+    drifting  ⇔ last_update_at <= drifting_since
+    Tests hold these to `rate` over weekends, bank holidays and clock changes.
+    """
+
+    today: date
+    overdue_on_or_before: date
+    due_soon_until: date
+    drifting_since: datetime
+
+
+def brag_window(now: datetime, rules: BragRules = DEFAULT_RULES) -> BragWindow:
+    today = local_date(now, rules.tz)
+    return BragWindow(
+        today=today,
+        overdue_on_or_before=last_overdue_due_date(today),
+        due_soon_until=today + timedelta(days=rules.amber_days),
+        drifting_since=now - timedelta(days=rules.drift_days),
+    )
 
 
 def rate(action: Ratable, now: datetime, rules: BragRules = DEFAULT_RULES) -> BragResult:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models.brag import Brag, BragResult, BragRules, rate
+from models.brag import Brag, BragResult, BragRules, BragWindow, brag_window, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
-from models.permissions import Actor, can_see, can_see_review
-from models.schema import Action, ActionEvent, Committee, Person, Review, Status
+from models.permissions import Actor, can_see_review
+from models.schema import Action, ActionEvent, Committee, Person, Rating, Review, Status
 
 # "current": not yet signed off or cancelled (open, or complete and awaiting sign-off).
 STATUS_FILTERS = {s.value for s in Status} | {
@@ -52,32 +52,145 @@ class ActionFilter:
             )
 
 
-def _base_query(f: ActionFilter) -> Select[Action]:
-    stmt = select(Action).order_by(Action.number)
+OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+CURRENT = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE)
+
+
+def _is(column: Any, value: Any) -> ColumnElement[bool]:
+    """`column = value`, false (never NULL) where the column is NULL, so it can be negated."""
+    return and_(column.is_not(None), column == value)
+
+
+def _assigned_open() -> ColumnElement[bool]:
+    """Open with an owner and a due date: the actions `rate` rates by dates and drift."""
+    return and_(Action.status.in_(OPEN), Action.owner_id.is_not(None), Action.due_date.is_not(None))
+
+
+def _red_core(w: BragWindow) -> ColumnElement[bool]:
+    return or_(
+        Action.due_date <= w.overdue_on_or_before, _is(Action.owner_rating, Rating.OFF_TRACK)
+    )
+
+
+def _amber_core(w: BragWindow) -> ColumnElement[bool]:
+    return or_(
+        Action.due_date <= w.due_soon_until,
+        _is(Action.owner_rating, Rating.AT_RISK),
+        Action.last_update_at <= w.drifting_since,
+    )
+
+
+def brag_condition(brag: Brag, w: BragWindow) -> ColumnElement[bool]:
+    """`rate(a).brag == brag` as a WHERE clause (tests hold it to `rate`)."""
+    if brag == Brag.BLUE:
+        return Action.status == Status.SIGNED_OFF
+    if brag == Brag.CANCELLED:
+        return Action.status == Status.CANCELLED
+    if brag == Brag.UNASSIGNED:
+        return and_(
+            Action.status.in_(OPEN), or_(Action.owner_id.is_(None), Action.due_date.is_(None))
+        )
+    if brag == Brag.RED:
+        return and_(_assigned_open(), _red_core(w))
+    if brag == Brag.AMBER:
+        return and_(_assigned_open(), not_(_red_core(w)), _amber_core(w))
+    return or_(
+        Action.status == Status.COMPLETE,
+        and_(_assigned_open(), not_(_red_core(w)), not_(_amber_core(w))),
+    )
+
+
+def brag_case(w: BragWindow) -> ColumnElement[str]:
+    """`rate(a).brag.value` as one SQL expression, for counting without loading rows."""
+    return case(
+        (Action.status == Status.SIGNED_OFF, Brag.BLUE.value),
+        (Action.status == Status.CANCELLED, Brag.CANCELLED.value),
+        (Action.status == Status.COMPLETE, Brag.GREEN.value),
+        (or_(Action.owner_id.is_(None), Action.due_date.is_(None)), Brag.UNASSIGNED.value),
+        (_red_core(w), Brag.RED.value),
+        (_amber_core(w), Brag.AMBER.value),
+        else_=Brag.GREEN.value,
+    )
+
+
+def status_condition(status: str, w: BragWindow) -> ColumnElement[bool]:
+    """A status filter of `ActionFilter` as a WHERE clause."""
+    if status in {s.value for s in Status}:
+        return Action.status == Status(status)
+    if status == "current":
+        return Action.status.in_(CURRENT)
+    if status == "open":
+        return Action.status.in_(OPEN)
+    if status == "unassigned":
+        return brag_condition(Brag.UNASSIGNED, w)
+    if status == "overdue":
+        return and_(_assigned_open(), Action.due_date <= w.overdue_on_or_before)
+    if status == "due":
+        return and_(
+            _assigned_open(),
+            Action.due_date > w.overdue_on_or_before,
+            Action.due_date <= w.due_soon_until,
+        )
+    if status == "drift":
+        return and_(_assigned_open(), Action.last_update_at <= w.drifting_since)
+    raise InvalidInput(f"Unknown status “{status}”.")  # pragma: no cover - checked by ActionFilter
+
+
+def visibility_condition(viewer: Actor | None) -> ColumnElement[bool] | None:
+    """`can_see` as a WHERE clause (None: the viewer sees everything).
+
+    Confidential reviews are few: their ids are read once by the database, so the action rows
+    are filtered without joining each to its review.
+    """
+    if viewer is None or viewer.is_admin:
+        return None
+    confidential = select(Review.id).where(Review.confidential.is_(True))
+    seen: list[ColumnElement[bool]] = [
+        Action.review_id.is_(None),
+        Action.review_id.not_in(confidential),
+    ]
+    if viewer.person_id is not None:
+        seen.append(Action.owner_id == viewer.person_id)
+    if viewer.chairs:
+        seen.append(Action.committee_id.in_(sorted(viewer.chairs)))
+    return or_(*seen)
+
+
+def _conditions(f: ActionFilter, w: BragWindow, viewer: Actor | None) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
     if f.owner_slack_id:
-        stmt = stmt.join(Person, Action.owner_id == Person.id).where(
-            Person.slack_id == f.owner_slack_id
+        where.append(
+            Action.owner_id
+            == select(Person.id).where(Person.slack_id == f.owner_slack_id).scalar_subquery()
         )
     if f.owner_id is not None:
-        stmt = stmt.where(Action.owner_id == f.owner_id)
+        where.append(Action.owner_id == f.owner_id)
     if f.committee_code:
-        stmt = stmt.join(Committee, Action.committee_id == Committee.id).where(
-            Committee.code == f.committee_code.upper()
+        where.append(
+            Action.committee_id
+            == select(Committee.id)
+            .where(Committee.code == f.committee_code.upper())
+            .scalar_subquery()
         )
     if f.review_id is not None:
-        stmt = stmt.where(Action.review_id == f.review_id)
-    status = normalise_filter(f.status) if f.status else None
-    if status in {s.value for s in Status}:
-        stmt = stmt.where(Action.status == Status(status))
-    elif status == "current":
-        stmt = stmt.where(
-            Action.status.in_([Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE])
-        )
-    elif status in ("unassigned", "open", "overdue", "drift", "due"):
-        stmt = stmt.where(Action.status.in_([Status.NOT_STARTED, Status.IN_PROGRESS]))
-        if status == "unassigned":
-            stmt = stmt.where(or_(Action.owner_id.is_(None), Action.due_date.is_(None)))
-    return stmt
+        where.append(Action.review_id == f.review_id)
+    if f.status:
+        where.append(status_condition(normalise_filter(f.status), w))
+    if f.brag:
+        where.append(brag_condition(Brag(normalise_filter(f.brag)), w))
+    visible = visibility_condition(viewer)
+    if visible is not None:
+        where.append(visible)
+    return where
+
+
+def _with_list_options(stmt: Select[Action]) -> Select[Action]:
+    """Review, owner and committee in the same statement; never the owners' roles."""
+    return stmt.options(
+        joinedload(Action.review),
+        joinedload(Action.owner).raiseload(Person.roles),
+        joinedload(Action.committee),
+    ).order_by(Action.number)
 
 
 def list_actions(
@@ -87,26 +200,97 @@ def list_actions(
     rules: BragRules | None = None,
     viewer: Actor | None = None,
 ) -> list[tuple[Action, BragResult]]:
-    """Actions matching the filter, with their BRAG, in a fixed number of queries."""
+    """Every action matching the filter, with its BRAG, in one statement.
+
+    For lists shown a page at a time, `page_actions` reads only the page.
+    """
     rules = rules or BragRules()
-    rows = s.scalars(_base_query(f)).unique().all()
-    status = normalise_filter(f.status) if f.status else None
-    brag = normalise_filter(f.brag) if f.brag else None
-    out: list[tuple[Action, BragResult]] = []
-    for a in rows:
-        if viewer is not None and not can_see(viewer, a):
-            continue
-        r = rate(a, now, rules)
-        if status == "overdue" and not r.overdue:
-            continue
-        if status == "drift" and not r.drifting:
-            continue
-        if status == "due" and not r.due_soon:
-            continue
-        if brag and r.brag.value != brag:
-            continue
-        out.append((a, r))
-    return out
+    w = brag_window(now, rules)
+    stmt = _with_list_options(select(Action).where(*_conditions(f, w, viewer)))
+    return [(a, rate(a, now, rules)) for a in s.scalars(stmt).unique().all()]
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """One page of a list: its rows, where it starts, and the whole list's size and BRAG counts."""
+
+    rows: list[tuple[Action, BragResult]]
+    offset: int
+    total: int
+    counts_by_brag: dict[Brag, int]
+
+
+# Filters that settle the BRAG of every action they let through (`rate` says so; tests check).
+PINNED_BRAG = {
+    Status.SIGNED_OFF.value: Brag.BLUE,
+    Status.CANCELLED.value: Brag.CANCELLED,
+    Status.COMPLETE.value: Brag.GREEN,
+    "unassigned": Brag.UNASSIGNED,
+    "overdue": Brag.RED,
+}
+
+
+def pinned_brag(f: ActionFilter) -> Brag | None:
+    """The one BRAG every action through this filter has, when the filter settles it."""
+    if f.brag:
+        return Brag(normalise_filter(f.brag))
+    return PINNED_BRAG.get(normalise_filter(f.status)) if f.status else None
+
+
+def _count_by_brag(
+    s: Session, f: ActionFilter, w: BragWindow, where: list[ColumnElement[bool]]
+) -> dict[Brag, int]:
+    pinned = pinned_brag(f)
+    if pinned is not None:
+        n = s.scalar(select(func.count()).select_from(Action).where(*where)) or 0
+        return {pinned: n} if n else {}
+    rated = select(brag_case(w).label("brag")).where(*where).subquery()
+    brag: ColumnElement[str] = rated.c.brag
+    return {Brag(b): n for b, n in s.execute(select(brag, func.count()).group_by(brag)).all()}
+
+
+def brag_counts(
+    s: Session,
+    f: ActionFilter,
+    now: datetime,
+    rules: BragRules | None = None,
+    viewer: Actor | None = None,
+) -> dict[Brag, int]:
+    """How many actions match the filter, by BRAG: one narrow aggregate statement."""
+    w = brag_window(now, rules or BragRules())
+    return _count_by_brag(s, f, w, _conditions(f, w, viewer))
+
+
+def page_actions(
+    s: Session,
+    f: ActionFilter,
+    now: datetime,
+    rules: BragRules | None = None,
+    viewer: Actor | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> ActionPage:
+    """One page of the actions matching the filter and visible to `viewer`, in number order.
+
+    Two statements whatever the number of actions: the counts by BRAG (no rows loaded), then
+    the page's rows. An offset past the end shows the last page.
+    """
+    rules = rules or BragRules()
+    w = brag_window(now, rules)
+    where = _conditions(f, w, viewer)
+    counts = _count_by_brag(s, f, w, where)
+    total = sum(counts.values())
+    if total == 0:
+        return ActionPage([], 0, 0, counts)
+    offset = max(0, offset)
+    if offset >= total:
+        offset = (total - 1) // limit * limit
+    # The page's ids from the narrow rows (the index alone, where it covers them), then only
+    # those rows in full.
+    ids = select(Action.id).where(*where).order_by(Action.number).offset(offset).limit(limit)
+    stmt = _with_list_options(select(Action).where(Action.id.in_(ids.scalar_subquery())))
+    rows = s.scalars(stmt).unique().all()
+    return ActionPage([(a, rate(a, now, rules)) for a in rows], offset, total, counts)
 
 
 def find_review(s: Session, ref: str) -> Review | None:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -240,7 +241,7 @@ class Action(Base):
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     original_due_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[Status] = mapped_column(_enum(Status, "action_status"), index=True)
+    status: Mapped[Status] = mapped_column(_enum(Status, "action_status"))
     owner_rating: Mapped[Rating | None] = mapped_column(_enum(Rating, "owner_rating"))
     latest_progress: Mapped[str | None] = mapped_column(Text)
     evidence_of_completion: Mapped[str | None] = mapped_column(Text)
@@ -255,6 +256,21 @@ class Action(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # Lists and their BRAG counts filter on these columns and read nothing else of the
+        # rows they count or skip: the index covers them (and serves every `status` lookup).
+        Index(
+            "ix_action_list",
+            "status",
+            "due_date",
+            "owner_id",
+            "owner_rating",
+            "last_update_at",
+            "committee_id",
+            "review_id",
+            "number",
+        ),
+    )
 
     review: Mapped[Review | None] = relationship(back_populates="actions", lazy="joined")
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id], lazy="joined")

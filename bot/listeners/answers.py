@@ -35,6 +35,7 @@ from models.queries import (
     list_actions,
     list_reviews,
     load_events,
+    page_actions,
 )
 from models.schema import Committee, Review
 
@@ -339,7 +340,9 @@ def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int)
         committee_code=code,
         review_id=review.id if review else None,
     )
-    rows = list_actions(s, f, deps.now(), deps.rules, viewer=actor)
+    page = page_actions(
+        s, f, deps.now(), deps.rules, viewer=actor, offset=offset, limit=bk.PAGE_SIZE
+    )
     title = SCOPE_TITLES[scope]
     if c.person:
         title += f" owned by <@{c.person}>" if scope != "mine" else f" of <@{c.person}>"
@@ -347,12 +350,14 @@ def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int)
         title += f" · {code}"
     if review is not None:
         title += f" · {review.ref}"
-    blocks = bk.render_action_list(
-        rows,
+    blocks = bk.render_action_page(
+        page.rows,
         actor,
+        offset=page.offset,
+        total=page.total,
+        counts=page.counts_by_brag,
         title=title,
         command_text=where.text,
-        offset=offset,
         shared=c.share,
         empty="Nothing here." if scope != "mine" else "You own no current actions.",
     )

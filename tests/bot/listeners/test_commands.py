@@ -278,3 +278,42 @@ def test_bad_input_gets_a_short_ephemeral_answer_with_the_form(driver, text) -> 
     assert out.status == 200
     assert out.payload["response_type"] == "ephemeral"
     assert "/lscb" in out.text
+
+
+def test_overdue_is_filtered_and_paged_in_the_database(driver, session_factory, now) -> None:
+    from datetime import date
+
+    from sqlalchemy import event, update
+
+    def make_overdue(n: int) -> None:
+        first = len(refs) + 1
+        refs.extend(make_action(session_factory, now) for _ in range(n))
+        with session_factory.begin() as s:
+            s.execute(  # overdue since Friday: set directly, as an import of old data would
+                update(Action)
+                .where(Action.number >= first, Action.number < first + n - 2)
+                .values(due_date=date(2026, 11, 20))
+            )
+
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    def overdue_listing() -> tuple[str, int]:
+        statements.clear()
+        event.listen(session_factory.kw["bind"], "before_cursor_execute", seen)
+        try:
+            return driver.command(OWNER, "actions overdue").text, len(statements)
+        finally:
+            event.remove(session_factory.kw["bind"], "before_cursor_execute", seen)
+
+    refs: list[str] = []
+    make_overdue(25)  # 23 of them overdue
+    text, few = overdue_listing()
+    assert "1–20 of 23 · :red_circle: 23" in text
+    assert "A-1 " in text.replace("*", " ") and "A-21" not in text
+    make_overdue(40)  # 38 more
+    text, many = overdue_listing()
+    assert "1–20 of 61 · :red_circle: 61" in text
+    assert 0 < many == few
