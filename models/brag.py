@@ -49,6 +49,15 @@ class BragRules:
 DEFAULT_RULES = BragRules()
 
 
+def _due_reason(days_left: int, deadline: date, today: date) -> str:
+    if days_left == 0:
+        return "due today"
+    if days_left > 0:
+        return "due in 1 day" if days_left == 1 else f"due in {days_left} days"
+    # Due on a weekend or bank holiday that has passed; it is met by the next working day.
+    return "due today" if deadline == today else f"due by {deadline:%d/%m/%Y} (next working day)"
+
+
 class Ratable(Protocol):
     status: Status
     owner_rating: Rating | None
@@ -152,7 +161,7 @@ def rate(action: Ratable, now: datetime, rules: BragRules = DEFAULT_RULES) -> Br
     if reasons:
         return BragResult(Brag.RED, tuple(reasons), overdue, wd_overdue, due_soon, drifting, False)
     if due_soon:
-        reasons.append("due today" if days_left == 0 else f"due in {days_left} days")
+        reasons.append(_due_reason(days_left, deadline, today))
     if action.owner_rating == Rating.AT_RISK:
         reasons.append("owner says at risk")
     if drifting:

@@ -170,3 +170,13 @@ def test_red_reasons_name_both_causes() -> None:
     r = rate(A(due_date=date(2026, 11, 1), owner_rating=Rating.OFF_TRACK), NOW)
     assert r.brag == Brag.RED
     assert any("overdue" in x for x in r.reasons) and any("off track" in x for x in r.reasons)
+
+
+def test_a_passed_weekend_due_date_says_when_it_is_really_due() -> None:
+    # Due Saturday 28/11/2026; on Sunday it is met by the end of Monday 30/11.
+    r = rate(A(due_date=date(2026, 11, 28)), datetime(2026, 11, 29, 12, tzinfo=UTC))
+    assert r.reasons == ("due by 30/11/2026 (next working day)",)
+    r = rate(A(due_date=date(2026, 11, 28)), datetime(2026, 11, 30, 12, tzinfo=UTC))
+    assert r.reasons == ("due today",)
+    r = rate(A(due_date=date(2026, 11, 26)), NOW)
+    assert r.reasons == ("due in 1 day",)
