@@ -17,7 +17,8 @@ from typing import Any
 from bot import ids
 from models.actions import UPDATE_WORDS
 from models.brag import Brag, BragResult
-from models.permissions import Actor, Op, available_ops, can_see, can_see_review
+from models.permissions import Actor, Op, available_ops, can_see
+from models.queries import ReviewRow
 from models.schema import Action, ActionEvent, Committee, Review, Status
 
 Block = dict[str, Any]
@@ -369,14 +370,13 @@ def brag_counts_of(counts: dict[Brag, int]) -> str:
 
 
 def render_review_list(
-    reviews: Sequence[Review], viewer: Actor, *, title: str, shared: bool = False
+    reviews: Sequence[ReviewRow], *, title: str, shared: bool = False
 ) -> list[Block]:
-    """Reviews the caller selected for this viewer; confidential ones by reference when shared."""
+    """Reviews already chosen for this viewer (`list_reviews`); confidential ones by reference
+    when shared."""
     lines = []
-    for r in reviews:
-        if not can_see_review(viewer, r):
-            continue
-        open_count = sum(1 for a in r.actions if a.is_open)
+    for row in reviews:
+        r, open_count = row.review, row.open_actions
         if r.confidential and shared:
             lines.append(f"• *{r.ref}* · _confidential review_ · {open_count} open")
             continue

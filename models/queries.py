@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from models.brag import Brag, BragResult, BragRules, BragWindow, brag_window, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
-from models.permissions import Actor, can_see_review
+from models.permissions import Actor
 from models.schema import Action, ActionEvent, Committee, Person, Rating, Review, Status
 
 # "current": not yet signed off or cancelled (open, or complete and awaiting sign-off).
@@ -352,12 +352,42 @@ def days_since(now: datetime, then: datetime) -> int:
     return (local_date(now) - local_date(then)).days
 
 
-def list_reviews(s: Session, viewer: Actor, type_text: str | None = None) -> list[Review]:
-    """Reviews the viewer may see (a confidential one only by those it concerns), newest last."""
-    stmt = select(Review).options(selectinload(Review.actions)).order_by(Review.number)
+@dataclass(frozen=True)
+class ReviewRow:
+    review: Review
+    open_actions: int
+
+
+def list_reviews(s: Session, viewer: Actor, type_text: str | None = None) -> list[ReviewRow]:
+    """Reviews the viewer may see (a confidential one only by admins and the chairs and owners of
+    its actions), oldest first, with their open actions counted: three statements whatever the
+    number of actions."""
+    stmt = select(Review).order_by(Review.number)
     if type_text:
         stmt = stmt.where(Review.type.ilike(f"%{type_text.strip()}%"))
-    return [r for r in s.scalars(stmt).unique().all() if can_see_review(viewer, r)]
+    reviews = s.scalars(stmt).all()
+    open_counts: dict[int | None, int] = {
+        review_id: count
+        for review_id, count in s.execute(
+            select(Action.review_id, func.count())
+            .where(Action.status.in_(OPEN), Action.review_id.is_not(None))
+            .group_by(Action.review_id)
+        )
+    }
+    concerned: set[int | None] = set()
+    if not viewer.is_admin and any(r.confidential for r in reviews):
+        mine: list[ColumnElement[bool]] = []
+        if viewer.person_id is not None:
+            mine.append(Action.owner_id == viewer.person_id)
+        if viewer.chairs:
+            mine.append(Action.committee_id.in_(viewer.chairs))
+        if mine:
+            concerned = set(s.scalars(select(Action.review_id).where(or_(*mine)).distinct()).all())
+    return [
+        ReviewRow(r, open_counts.get(r.id, 0))
+        for r in reviews
+        if not r.confidential or viewer.is_admin or r.id in concerned
+    ]
 
 
 def committee_by_code(s: Session, code: str) -> Committee | None:

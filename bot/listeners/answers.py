@@ -212,7 +212,7 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 found = list_reviews(s, actor, kind)
                 title = f"Reviews{f' of type “{kind}”' if kind else ''}"
                 return Answer.of(
-                    bk.render_review_list(found, actor, title=title, shared=share), share=share
+                    bk.render_review_list(found, title=title, shared=share), share=share
                 )
 
             return deps.run(reviews)

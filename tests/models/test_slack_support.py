@@ -36,7 +36,13 @@ def test_confidential_review_is_seen_only_by_those_it_concerns(session_factory, 
     make_action(session_factory, now, confidential=True)
     with session_factory() as s:
         assert list_reviews(s, Actor.stranger("U0X")) == []
-        [review] = list_reviews(s, actor(session_factory, "U0DESNURS"))
+        [row] = list_reviews(s, actor(session_factory, "U0DESNURS"))
+        review = row.review
+        assert row.open_actions == 1
+        assert [r.review.id for r in list_reviews(s, actor(session_factory, "U0QAECCH1"))] == [
+            review.id
+        ]
+        assert list_reviews(s, actor(session_factory, "U0POLICE1")) == []
         assert can_see_review(actor(session_factory, "U0QAECCH1"), review)
         assert not can_see_review(actor(session_factory, "U0POLICE1"), review)
 
