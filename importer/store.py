@@ -19,7 +19,7 @@ from models.actions import create_action, next_review_number, record_event
 from models.calendar import local_date
 from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor
-from models.schema import Action, Committee, Finding, Person, Review, Status
+from models.schema import OPEN_STATUSES, Action, Committee, Finding, Person, Review, Status
 
 Progress = Callable[[int, int], None]
 
@@ -284,7 +284,7 @@ def _count(
         summary.delivered += 1
 
 
-_OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+_OPEN = OPEN_STATUSES
 
 
 def _store_by_ref(
@@ -630,7 +630,7 @@ def _update_action(
             note,
         )
         changed = True
-    if activity.delivered and action.status in (Status.NOT_STARTED, Status.IN_PROGRESS):
+    if activity.delivered and action.status in OPEN_STATUSES:
         before_status = action.status.value
         action.status = Status.COMPLETE
         action.evidence_of_completion = activity.evidence or activity.text

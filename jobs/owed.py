@@ -29,6 +29,7 @@ from models.calendar import (
 from models.org import DAYS
 from models.outbox import JobRun, Notice, NoticeState
 from models.schema import (
+    OPEN_STATUSES,
     Action,
     Committee,
     OrgSetting,
@@ -38,6 +39,7 @@ from models.schema import (
     RoleAssignment,
     RoleKind,
     Status,
+    action_ref,
 )
 
 REMINDER = "reminder"  # direct message to an owner
@@ -88,11 +90,11 @@ class ActionRow:
 
     @property
     def ref(self) -> str:
-        return f"A-{self.number}"
+        return action_ref(self.number)
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+        return self.status in OPEN_STATUSES
 
 
 @dataclass(frozen=True)

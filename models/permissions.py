@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from models.schema import Action, Person, Review, Status
+from models.schema import OPEN_STATUSES, Action, Person, Review, Status
 
 
 class Op(enum.StrEnum):
@@ -152,7 +152,7 @@ def available_ops(actor: Actor, action: Action) -> frozenset[Op]:
     Messages show a button only for these; the operations themselves check again.
     """
     status = action.status
-    is_open = status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+    is_open = status in OPEN_STATUSES
     fits = {
         Op.UPDATE: is_open,
         Op.NOTE: status != Status.CANCELLED,

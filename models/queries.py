@@ -14,7 +14,16 @@ from models.brag import Brag, BragResult, BragRules, BragWindow, brag_window, ra
 from models.calendar import local_date
 from models.errors import InvalidInput
 from models.permissions import Actor
-from models.schema import Action, ActionEvent, Committee, Person, Rating, Review, Status
+from models.schema import (
+    OPEN_STATUSES,
+    Action,
+    ActionEvent,
+    Committee,
+    Person,
+    Rating,
+    Review,
+    Status,
+)
 
 # "current": not yet signed off or cancelled (open, or complete and awaiting sign-off).
 STATUS_FILTERS = {s.value for s in Status} | {
@@ -52,7 +61,7 @@ class ActionFilter:
             )
 
 
-OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+OPEN = tuple(OPEN_STATUSES)
 CURRENT = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE)
 
 

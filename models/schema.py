@@ -74,6 +74,18 @@ class Status(enum.StrEnum):
         return self.value.replace("_", " ")
 
 
+OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
+
+
+def action_ref(number: int) -> str:
+    """The public reference of an action: A-<n>, numbered in creation order from 1."""
+    return f"A-{number}"
+
+
+def review_ref(number: int) -> str:
+    return f"R-{number}"
+
+
 class Rating(enum.StrEnum):
     """The owner's own view of progress."""
 
@@ -213,7 +225,7 @@ class Review(Base):
 
     @property
     def ref(self) -> str:
-        return f"R-{self.number}"
+        return review_ref(self.number)
 
 
 class Finding(Base):
@@ -283,11 +295,11 @@ class Action(Base):
 
     @property
     def ref(self) -> str:
-        return f"A-{self.number}"
+        return action_ref(self.number)
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+        return self.status in OPEN_STATUSES
 
     @property
     def confidential(self) -> bool:

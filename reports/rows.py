@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from models.schema import Rating, Status
+from models.schema import Rating, Status, action_ref, review_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +48,11 @@ class ActionRow:
 
     @property
     def ref(self) -> str:
-        return f"A-{self.number}"
+        return action_ref(self.number)
 
     @property
     def review_ref(self) -> str | None:
-        return f"R-{self.review_number}" if self.review_number is not None else None
+        return review_ref(self.review_number) if self.review_number is not None else None
 
 
 @dataclass(frozen=True, slots=True)
