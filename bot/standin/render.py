@@ -202,6 +202,26 @@ _STYLES = [
 ]
 
 
+# Slack's names for the emoji the app uses, as the characters a terminal shows; others stay as
+# written (:name:), which is also how Slack shows an emoji it does not know.
+EMOJI = {
+    "red_circle": "\U0001f534",
+    "large_orange_circle": "\U0001f7e0",
+    "large_green_circle": "\U0001f7e2",
+    "large_blue_circle": "\U0001f535",
+    "white_circle": "\u26aa",
+    "heavy_minus_sign": "\u2796",
+    "bell": "\U0001f514",
+    "hourglass": "\u231b",
+    "rotating_light": "\U0001f6a8",
+    "white_check_mark": "\u2705",
+    "zzz": "\U0001f4a4",
+    "calendar": "\U0001f4c6",
+    "warning": "\u26a0\ufe0f",
+}
+_EMOJI = re.compile(r":([a-z0-9_+\-]+):")
+
+
 def mrkdwn_to_text(
     text: str, names: NameLookup | None = None, channels: NameLookup | None = None
 ) -> str:
@@ -215,6 +235,7 @@ def mrkdwn_to_text(
     out = _LINK.sub(keep, text)
     for style in _STYLES:
         out = style.sub(r"\1", out)
+    out = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), out)
     out = re.sub("\x00(\\d+)\x00", lambda m: links[int(m.group(1))], out)
     return html.unescape(out)
 

@@ -185,3 +185,10 @@ def test_home_tab_and_unknown_blocks():
     rendered = render_view({"type": "home", "blocks": [{"type": "table"}]})
     assert rendered.text.splitlines()[1] == "| Home |"
     assert rendered.text.splitlines()[-1] == "[table block]"
+
+
+def test_the_apps_emoji_show_as_characters_and_times_are_left_alone() -> None:
+    from bot.standin.render import mrkdwn_to_text
+
+    assert mrkdwn_to_text(":red_circle: Red *3* at 10:30:00") == "\U0001f534 Red 3 at 10:30:00"
+    assert mrkdwn_to_text(":not_an_emoji_we_use:") == ":not_an_emoji_we_use:"
