@@ -94,6 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Libraries that log request and response bodies at DEBUG (message text, case details).
+CHATTY_LOGGERS = ("slack_sdk", "slack_bolt", "urllib3", "sqlalchemy.engine")
+
+
+def configure_logging(level_name: str) -> None:
+    level = getattr(logging, level_name, logging.INFO)
+    logging.basicConfig(
+        level=level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Even at DEBUG, never let a library write a message body into the log.
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
 def main(argv: Sequence[str] | None = None, *, env: dict[str, str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -105,11 +121,7 @@ def main(argv: Sequence[str] | None = None, *, env: dict[str, str] | None = None
     try:
         if getattr(args, "now", None):
             ctx.clock = FixedClock(parse_now(args.now))
-        logging.basicConfig(
-            level=getattr(logging, ctx.settings.log_level, logging.INFO),
-            stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        configure_logging(ctx.settings.log_level)
         return func(args, ctx)
     except SettingsError as e:
         print(f"lscb: configuration: {e}", file=sys.stderr)

@@ -18,6 +18,8 @@ def default_database_url(folder: Path | None = None) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Database errors must not carry case details into logs: keep bound values out of them.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         # One writer at a time; wait for it instead of failing with "database is locked".

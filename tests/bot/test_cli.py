@@ -121,3 +121,28 @@ def test_usage_errors_exit_non_zero(argv, capsys) -> None:
     with pytest.raises(SystemExit) as e:
         main(argv, env={})
     assert e.value.code != 0
+
+
+def test_debug_logging_never_lets_libraries_log_message_bodies() -> None:
+    import logging
+
+    from bot.cli import CHATTY_LOGGERS, configure_logging
+
+    configure_logging("DEBUG")
+    for name in CHATTY_LOGGERS:
+        assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+
+
+def test_database_errors_do_not_carry_the_values_written(tmp_path) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from models.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (v TEXT NOT NULL UNIQUE)"))
+        conn.execute(text("INSERT INTO t VALUES (:v)"), {"v": "child's name"})
+    with pytest.raises(DBAPIError) as e, engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (:v)"), {"v": "child's name"})
+    assert "child's name" not in str(e.value)
