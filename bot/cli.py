@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Libraries that log request and response bodies at DEBUG (message text, case details).
-CHATTY_LOGGERS = ("slack_sdk", "slack_bolt", "urllib3", "sqlalchemy.engine")
+CHATTY_LOGGERS = ("slack_sdk", "slack_bolt", "bot.bolt", "urllib3", "sqlalchemy.engine")
 
 
 def configure_logging(level_name: str) -> None:
