@@ -95,7 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Libraries that log request and response bodies at DEBUG (message text, case details).
-CHATTY_LOGGERS = ("slack_sdk", "slack_bolt", "bot.bolt", "urllib3", "sqlalchemy.engine")
+# The least level each may log at (SQLAlchemy logs every statement at INFO).
+CHATTY_LOGGERS = {
+    "slack_sdk": logging.INFO,
+    "slack_bolt": logging.INFO,
+    "bot.bolt": logging.INFO,
+    "urllib3": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+}
 
 
 def configure_logging(level_name: str) -> None:
@@ -106,8 +113,8 @@ def configure_logging(level_name: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # Even at DEBUG, never let a library write a message body into the log.
-    for name in CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.INFO))
+    for name, least in CHATTY_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(level, least))
 
 
 def main(argv: Sequence[str] | None = None, *, env: dict[str, str] | None = None) -> int:

@@ -71,7 +71,10 @@ class Where:
 
 
 def command_error(e: cmd.CommandError) -> Answer:
-    return Answer.say(f"{e}\n`/lscb help` lists every command.")
+    text = str(e)
+    if "/lscb help" not in text:
+        text += "\n`/lscb help` lists every command."
+    return Answer.say(text)
 
 
 def answer_text(deps: Deps, where: Where, *, offset: int = 0) -> Answer:

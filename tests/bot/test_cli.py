@@ -128,9 +128,12 @@ def test_debug_logging_never_lets_libraries_log_message_bodies() -> None:
 
     from bot.cli import CHATTY_LOGGERS, configure_logging
 
-    configure_logging("DEBUG")
-    for name in CHATTY_LOGGERS:
-        assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+    for level in ("DEBUG", "INFO"):
+        configure_logging(level)
+        for name in CHATTY_LOGGERS:
+            assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+        # SQLAlchemy logs each statement at INFO: never.
+        assert not logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.INFO)
 
 
 def test_database_errors_do_not_carry_the_values_written(tmp_path) -> None:

@@ -317,3 +317,9 @@ def test_overdue_is_filtered_and_paged_in_the_database(driver, session_factory, 
     text, many = overdue_listing()
     assert "1–20 of 61 · \U0001f534 61" in text
     assert 0 < many == few
+
+
+def test_an_unknown_command_points_to_help_once(driver) -> None:
+    out = driver.command(OWNER, "frobnicate")
+    assert "don't know the command “frobnicate”" in out.text
+    assert out.text.count("/lscb help") == 1
