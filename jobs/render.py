@@ -284,10 +284,21 @@ def admin_digest(failed: Sequence[PastNotice], unassigned: Sequence[ActionRow]) 
     )
     units += list_blocks(
         "Actions to triage (no owner or no due date)",
-        [f"• *{a.ref}*" for a in unassigned],
+        # A direct message to an admin, who may see every action: the text helps them triage.
+        [
+            action_line(a, "no owner" if a.owner_id is None else "no due date", in_channel=False)
+            for a in unassigned
+        ],
         "None.",
     )
-    units.append([context("Run `lscb notices failed` for the full list.")])
+    units.append(
+        [
+            context(
+                "Give owners and dates with `/lscb assign A-12 @person` and `/lscb due A-12 <date>`; "
+                "`lscb notices failed` lists refused notices."
+            )
+        ]
+    )
     return paginate(units, "LSCB admin digest")
 
 

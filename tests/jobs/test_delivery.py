@@ -137,9 +137,13 @@ def test_permanent_refusals_are_undeliverable_and_not_retried(runner, slack, ses
     assert errors == {"not_in_channel", "is_archived"}
 
     def channel_posts() -> int:
-        return sum(c.args["channel"].startswith("#") for c in slack.calls_to("chat.postMessage"))
+        # Committee channels, by #name or id; direct messages (D…) to admins are not counted.
+        return sum(
+            not str(c.args["channel"]).startswith("D") for c in slack.calls_to("chat.postMessage")
+        )
 
     before = channel_posts()
+    assert before >= 2  # the two digests that went, and the attempts Slack refused
     later = runner.run("digests", MONDAY_0900 + timedelta(minutes=15))
     assert channel_posts() == before
     assert later.owed_by_kind == {"admin_digest": 2}  # the admins hear of the refusals

@@ -23,3 +23,13 @@ def test_digest_run_twice_posts_each_committee_digest_once(runner, slack, sessio
     [qaec] = posts(slack, channel_id(slack, "#lscb-qaec"))
     text = str(qaec.blocks)
     assert "QAEC weekly digest" in text and "A-1" in text and "Overdue (1)" in text
+
+
+def test_admins_digest_lists_actions_to_triage_with_their_text(runner, slack, session_factory):
+    make_action(session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), owner=None)
+    runner.run("digests", MONDAY_0900)
+    admin_dm = slack.dm_channel_for("U0BUSMGR1")
+    [digest] = posts(slack, admin_dm)
+    text = str(digest.blocks)
+    assert "Actions to triage" in text and "A-1" in text
+    assert "Issue bruising guidance" in text and "no owner" in text
