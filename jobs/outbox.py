@@ -192,6 +192,9 @@ _AMBIGUOUS_EXCEPTIONS: tuple[type[BaseException], ...] = (
 )
 
 
+_NAME_LOOKUP_FAILURES: tuple[type[BaseException], ...] = (*_AMBIGUOUS_EXCEPTIONS, ValueError)
+
+
 class Dispatcher:
     """Sends due outbox rows: claims, posts part by part, records; paced per channel."""
 
@@ -513,6 +516,9 @@ class Dispatcher:
                             names[str(c["name"]).lower()] = str(c["id"])
                 except SlackApiError as e:
                     log.warning("channel names unavailable (%s)", e.response.get("error"))
+                except _NAME_LOOKUP_FAILURES as e:
+                    # Looking names up is a safeguard; posting by name still works without it.
+                    log.warning("channel names unavailable (%s)", type(e).__name__)
                 self._names = names
             return self._names
 
