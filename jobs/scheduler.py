@@ -20,7 +20,8 @@ import threading
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -89,23 +90,33 @@ def sweep() -> None:
 
 
 class SingleSchedulerLock:
-    """One scheduler per database: a PostgreSQL session advisory lock held on its own connection.
-
-    SQLite has no cross-process lock; run one scheduler process per SQLite file (the default
-    single-machine set-up).
-    """
+    """One scheduler per database. PostgreSQL: a session advisory lock held on its own
+    connection. SQLite file: an exclusive lock on a file beside the database (`flock`), released
+    by the operating system if the process dies. An in-memory database needs none."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
+        self._file: IO[bytes] | None = None
 
     @property
     def held(self) -> bool:
-        return self._conn is not None or self.engine.dialect.name != "postgresql"
+        if self.engine.dialect.name == "postgresql":
+            return self._conn is not None
+        return self._file is not None or self._lock_path() is None
+
+    def _lock_path(self) -> Path | None:
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+            return None
+        return Path(f"{database}.scheduler-lock")
 
     def try_acquire(self) -> bool:
-        if self.engine.dialect.name != "postgresql":
-            return True
+        if self.engine.dialect.name == "postgresql":
+            return self._try_advisory_lock()
+        return self._try_file_lock()
+
+    def _try_advisory_lock(self) -> bool:
         if self._conn is not None:
             return True
         conn = self.engine.connect()
@@ -117,6 +128,23 @@ class SingleSchedulerLock:
             conn.close()
         return got
 
+    def _try_file_lock(self) -> bool:
+        path = self._lock_path()
+        if path is None or self._file is not None:
+            return True
+        try:
+            import fcntl
+        except ImportError:  # Windows: run one scheduler per database file
+            return True
+        handle = open(path, "ab")  # noqa: SIM115  (held open for as long as the lock is)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
     def release(self) -> None:
         if self._conn is not None:
             try:
@@ -125,6 +153,9 @@ class SingleSchedulerLock:
             finally:
                 self._conn.close()
                 self._conn = None
+        if self._file is not None:
+            self._file.close()  # closing the file releases the lock
+            self._file = None
 
 
 def digest_times(session_factory: sessionmaker[Session]) -> set[str]:

@@ -252,3 +252,18 @@ def test_only_one_scheduler_is_active_per_postgresql_database(session_factory, s
     finally:
         first.stop()
         second.stop()
+
+
+def test_one_scheduler_per_sqlite_file(tmp_path) -> None:
+    from jobs.scheduler import SingleSchedulerLock
+    from models.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'lscb.sqlite3'}")
+    first, second = SingleSchedulerLock(engine), SingleSchedulerLock(engine)
+    assert first.try_acquire() and first.held
+    assert not second.try_acquire() and not second.held  # stands by
+    first.release()
+    assert second.try_acquire()  # takes over once the first stops
+    second.release()
+    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    assert SingleSchedulerLock(other).try_acquire()  # another database, another scheduler
