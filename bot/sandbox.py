@@ -699,22 +699,15 @@ class Sandbox:
             raise SandboxError(
                 f"the clock only moves forward; it is {self._when(start)} (use `--fresh` to start over)"
             )
-        available = self._jobs_available()
         ticks = self._ticks(start, target)
         self._print(
-            f"Clock: {self._when(start)} → {self._when(target)}"
-            + (
-                f"; running {', '.join(JOBS)} as they fall due."
-                if available
-                else "; jobs are not installed yet, so no notices are sent."
-            )
+            f"Clock: {self._when(start)} → {self._when(target)}; "
+            f"running {', '.join(JOBS)} as they fall due."
         )
         shown_before = len(self._seen)
         buttons: list[_Button] = []
         for tick in ticks:
             self.clock.set(tick)
-            if not available:
-                continue
             failures = self._run_jobs(tick)
             self._settle()
             # Number buttons across every tick, so `press N` means what was printed as [N].
@@ -723,7 +716,7 @@ class Sandbox:
                 self._print(f"! {failure}")
         self._remember(buttons)
         self.clock.set(target)
-        if available and len(self._seen) == shown_before:
+        if len(self._seen) == shown_before:
             self._print("(nothing fell due)")
 
     # ---------------------------------------------------------------- jobs and time
@@ -771,9 +764,6 @@ class Sandbox:
             day += timedelta(days=1)
         ticks.add(end)
         return sorted(ticks)
-
-    def _jobs_available(self) -> bool:
-        return True
 
     def _run_jobs(self, moment: datetime) -> list[str]:
         """Run each job as of `moment`, in this process, as the scheduler would."""

@@ -197,18 +197,13 @@ class _Stoppable(Protocol):
     def shutdown(self, wait: bool = ...) -> Any: ...
 
 
-def start_scheduler_if_available(
+def start_scheduler_in_process(
     settings: Settings, session_factory: sessionmaker[Session], client: WebClient, clock: Clock
 ) -> Any:
-    """Start ``jobs.scheduler.start_scheduler`` when the jobs package provides it.
+    """The scheduler inside `lscb serve`: active if this process holds the database's lock,
+    else standing by to take over."""
+    from jobs.scheduler import start_scheduler
 
-    Returns what it returned (something with ``shutdown()``), or None when there is none yet.
-    """
-    try:
-        from jobs.scheduler import start_scheduler  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        log.warning("scheduler: jobs.scheduler.start_scheduler is not available; no notices")
-        return None
     return start_scheduler(settings, session_factory, client, clock)
 
 
@@ -317,7 +312,7 @@ def serve(
             "on" if scheduler else "off (--no-scheduler)",
         )
         running = (
-            start_scheduler_if_available(settings, store.session_factory, app.client, clock)
+            start_scheduler_in_process(settings, store.session_factory, app.client, clock)
             if scheduler
             else None
         )

@@ -303,7 +303,8 @@ def admin_digest(failed: Sequence[PastNotice], unassigned: Sequence[ActionRow]) 
 
 
 def board_summary(snap: Snapshot, period: str) -> list[Part]:
-    """Counts by BRAG overall and per committee, as text (no chart function exists yet)."""
+    """Counts by BRAG overall and per committee, as a table; the outbox adds the BRAG-by-committee
+    chart in the post's thread."""
     per: dict[str, Counter[Brag]] = defaultdict(Counter)
     total: Counter[Brag] = Counter()
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.server import HttpServer, database_health, make_wsgi_app
@@ -43,32 +42,15 @@ def settings_for(db_url: str, slack: SlackStandIn) -> Settings:
     )
 
 
-def real_app_available() -> bool:
-    try:
-        import bot.app  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def build_app(
     settings: Settings,
     session_factory: sessionmaker[Session],
     clock: Clock | None = None,
 ) -> App:
-    """The real app (`bot.app.create_app`) when it exists, else a minimal one answering help."""
-    if real_app_available():
-        from bot.app import create_app  # type: ignore[import-not-found,unused-ignore]
+    """The real app, as `lscb serve` builds it."""
+    from bot.app import create_app
 
-        return create_app(settings, session_factory=session_factory, clock=clock)
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_base_url or "")
-    app = App(client=client, signing_secret=settings.slack_signing_secret)
-
-    @app.command("/lscb")
-    def answer(ack: Any, command: dict[str, Any]) -> None:
-        ack(text="*LSCB Action Tracker* — /lscb help: the commands are actions, show, update")
-
-    return app
+    return create_app(settings, session_factory=session_factory, clock=clock)
 
 
 @contextmanager

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.sandbox import SandboxOptions, run_script
 from bot.settings import Settings
 from models.clock import Clock
-from tests.bot.serving import real_app_available
 from tests.conftest import ROOT
 
 START = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)  # a Wednesday
@@ -150,16 +148,6 @@ def test_the_clock_moves_forward_only(tmp_path: Path):
     assert "! the clock only moves forward" in out
 
 
-def jobs_available() -> bool:
-    from bot.cli import build_parser
-
-    return any(
-        isinstance(getattr(a, "choices", None), dict) and "jobs" in a.choices
-        for a in build_parser()._actions
-    )
-
-
-@pytest.mark.skipif(not real_app_available(), reason="bot.app.create_app has not landed")
 def test_lscb_sandbox_from_a_pipe_answers_as_the_chosen_person(tmp_path: Path):
     script = "as U0DESNURS\n/lscb help\n/lscb actions mine\nquit\n"
     done = subprocess.run(
@@ -178,9 +166,6 @@ def test_lscb_sandbox_from_a_pipe_answers_as_the_chosen_person(tmp_path: Path):
     assert (tmp_path / "sandbox.sqlite3").exists()
 
 
-@pytest.mark.skipif(
-    not (real_app_available() and jobs_available()), reason="bot.app and lscb jobs have not landed"
-)
 def test_a_reminder_arrives_after_moving_the_clock(tmp_path: Path):
     script = (
         "as U0BUSMGR1\n"

@@ -20,7 +20,6 @@ from tests.bot.serving import (
     command_body,
     http,
     post_signed,
-    real_app_available,
     reply_text,
     served,
     settings_for,
@@ -144,7 +143,6 @@ def test_socket_mode_connects_through_the_configured_api_base():
     )
 
 
-@pytest.mark.skipif(not real_app_available(), reason="bot.app.create_app has not landed")
 def test_lscb_serve_http_answers_health_and_commands(slack, db_url, session_factory, org, caplog):
     settings = settings_for(db_url, slack)
     ready: list[HttpServer] = []
