@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from slack_bolt import App  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
-from sqlalchemy import Engine, event, insert  # noqa: E402
+from workload import StatementCounter, load_board  # noqa: E402
 
 import models.all  # noqa: E402,F401
 from bot.sandbox import _track_background_work  # noqa: E402
@@ -44,15 +43,6 @@ from bot.standin import SlackStandIn, SlackUser, signed_headers  # noqa: E402
 from bot.store import Store  # noqa: E402
 from models.clock import FixedClock  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
-from models.schema import (  # noqa: E402
-    Action,
-    Committee,
-    Person,
-    Review,
-    RoleAssignment,
-    RoleKind,
-    Status,
-)
 
 SECRET = "bench-signing-secret-0123456789ab"
 TOKEN = "xoxb-0-lscb-bench"
@@ -65,95 +55,7 @@ WARMUP = 10
 # -------------------------------------------------------------------- data
 
 
-def load(engine: Engine, actions: int, people: int = 1000, committees: int = 30) -> None:
-    rnd = random.Random(4)
-    with engine.begin() as conn:
-        conn.execute(
-            insert(Person),
-            [
-                {
-                    "id": i,
-                    "slack_id": f"U{i:08d}",
-                    "name": f"Person {i}",
-                    "agency": f"Agency {i % 12}",
-                    "active": True,
-                }
-                for i in range(1, people + 1)
-            ],
-        )
-        conn.execute(
-            insert(Committee),
-            [
-                {
-                    "id": i,
-                    "code": f"C{i:02d}",
-                    "name": f"Committee {i}",
-                    "channel": f"#committee-{i}",
-                    "digest_day": "mon",
-                    "digest_time": "09:00",
-                }
-                for i in range(1, committees + 1)
-            ],
-        )
-        roles = [{"person_id": 1, "role": RoleKind.ADMIN, "committee_id": None}]
-        roles += [
-            {"person_id": 1 + i, "role": RoleKind.CHAIR, "committee_id": i}
-            for i in range(1, committees + 1)
-        ]
-        conn.execute(insert(RoleAssignment), roles)
-        reviews = 50
-        conn.execute(
-            insert(Review),
-            [
-                {
-                    "id": i,
-                    "number": i,
-                    "type": "Serious Case Review",
-                    "name": f"SCR {i}",
-                    "confidential": i % 10 == 0,
-                    "created_at": NOW - timedelta(days=400),
-                }
-                for i in range(1, reviews + 1)
-            ],
-        )
-        statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE, Status.SIGNED_OFF]
-        rows: list[dict[str, Any]] = []
-        for n in range(1, actions + 1):
-            due = NOW.date() + timedelta(days=rnd.randint(-200, 200))
-            rows.append(
-                {
-                    "id": n,
-                    "number": n,
-                    "review_id": rnd.randint(1, reviews),
-                    "text": f"Improvement activity {n}: audit a sample of cases and report back",
-                    # The person asking owns a page of them at every data size.
-                    "owner_id": 1 if n <= 25 else rnd.randint(1, people),
-                    "committee_id": rnd.randint(1, committees),
-                    "due_date": due,
-                    "original_due_date": due,
-                    "status": rnd.choice(statuses),
-                    "created_at": NOW - timedelta(days=300),
-                    "last_update_at": NOW - timedelta(days=rnd.randint(0, 60)),
-                    "version": 1,
-                }
-            )
-            if len(rows) == 5000:
-                conn.execute(insert(Action), rows)
-                rows = []
-        if rows:
-            conn.execute(insert(Action), rows)
-
-
 # -------------------------------------------------------------------- apps and requests
-
-
-class StatementCounter:
-    def __init__(self, engine: Engine) -> None:
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args: Any) -> None:
-        self.count += 1
 
 
 def bare_app(slack: SlackStandIn) -> App:
@@ -267,7 +169,14 @@ def database(actions: int, folder: Path) -> Iterator[Store]:
     settings = Settings(database_url=f"sqlite:///{path}")
     upgrade(settings.database_url)
     store = Store.open(settings)
-    load(store.engine, actions)
+    # The person asking owns a page of actions at every data size.
+    load_board(
+        store.engine,
+        actions,
+        now=NOW,
+        seed=4,
+        owner_of=lambda n, rnd: 1 if n <= 25 else rnd.randint(1, 1000),
+    )
     try:
         yield store
     finally:
