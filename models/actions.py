@@ -55,12 +55,9 @@ def get_action(s: Session, ref: str, *, for_update: bool = False) -> Action:
 
 
 def get_visible_action(s: Session, actor: Actor, ref: str) -> Action:
-    action = get_action(s, ref)
-    decision = check(actor, Op.VIEW, action)
-    if not decision:
-        # Say no more than that it cannot be shown: the name of a confidential review is itself sensitive.
-        raise Refused(decision.reason)
-    return action
+    # A refusal says no more than that it cannot be shown: a confidential review's name is
+    # itself sensitive.
+    return _load(s, actor, Op.VIEW, ref)
 
 
 def actor_for_slack_id(s: Session, slack_id: str) -> Actor:
@@ -87,6 +84,23 @@ def _require(actor: Actor, op: Op, action: Action) -> None:
     decision = check(actor, op, action)
     if not decision:
         raise Refused(decision.reason)
+
+
+def _load(s: Session, actor: Actor, op: Op, ref: str) -> Action:
+    """The action `ref`, if `actor` may do `op` to it; else NotFound or Refused saying why."""
+    action = get_action(s, ref)
+    _require(actor, op, action)
+    return action
+
+
+def _move(
+    s: Session, action: Action, actor: Actor, now: datetime, kind: str, to: Status, note: str | None
+) -> Action:
+    """Change the status, record it as an event of `kind`, and save."""
+    before = action.status.value
+    action.status = to
+    record_event(s, action, actor, now, kind, before, to.value, note)
+    return _save(s, action)
 
 
 def _check_version(action: Action, expected_version: int | None) -> None:
@@ -212,8 +226,7 @@ def assign(
     committee: Committee | None = None,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.ASSIGN, action)
+    action = _load(s, actor, Op.ASSIGN, ref)
     if (
         committee is not None
         and committee.id != action.committee_id
@@ -265,8 +278,7 @@ def update(
         raise InvalidInput(
             f"“{word[:30]}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.", field="word"
         )
-    action = get_action(s, ref)
-    _require(actor, Op.UPDATE, action)
+    action = _load(s, actor, Op.UPDATE, ref)
     _require_open(action, "updated")
     _check_version(action, expected_version)
     note = _text(note, "The note", required=False, field="note")
@@ -300,8 +312,7 @@ def add_note(
     now: datetime,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.NOTE, action)
+    action = _load(s, actor, Op.NOTE, ref)
     if action.status == Status.CANCELLED:
         raise InvalidInput(f"{action.ref} is cancelled; notes can no longer be added.")
     body = _text(text, "A progress note", field="text")
@@ -320,8 +331,7 @@ def mark_done(
     now: datetime,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.DONE, action)
+    action = _load(s, actor, Op.DONE, ref)
     _require_open(action, "marked done again")
     body = _text(
         evidence,
@@ -329,12 +339,9 @@ def mark_done(
         field="evidence",
     )
     _check_version(action, expected_version)
-    before = action.status.value
-    action.status = Status.COMPLETE
     action.evidence_of_completion = body
     action.completed_at = now
-    record_event(s, action, actor, now, "done", before, Status.COMPLETE.value, body)
-    return _save(s, action)
+    return _move(s, action, actor, now, "done", Status.COMPLETE, body)
 
 
 def sign_off(
@@ -346,8 +353,7 @@ def sign_off(
     impact: str | None = None,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.SIGNOFF, action)
+    action = _load(s, actor, Op.SIGNOFF, ref)
     if action.status != Status.COMPLETE:
         raise InvalidInput(
             f"{action.ref} is {action.status.label}: only a complete action can be signed off. "
@@ -355,15 +361,11 @@ def sign_off(
         )
     body = _text(impact, "Evidence of impact", required=False, field="impact")
     _check_version(action, expected_version)
-    action.status = Status.SIGNED_OFF
     action.signed_off_at = now
     action.signed_off_by_id = actor.person_id
     if body:
         action.evidence_of_impact = body
-    record_event(
-        s, action, actor, now, "signoff", Status.COMPLETE.value, Status.SIGNED_OFF.value, body
-    )
-    return _save(s, action)
+    return _move(s, action, actor, now, "signoff", Status.SIGNED_OFF, body)
 
 
 def reopen(
@@ -375,21 +377,17 @@ def reopen(
     now: datetime,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.REOPEN, action)
+    action = _load(s, actor, Op.REOPEN, ref)
     if action.status not in (Status.COMPLETE, Status.SIGNED_OFF):
         raise InvalidInput(
             f"{action.ref} is {action.status.label}; only a complete action can be reopened."
         )
     body = _text(reason, f"A reason for reopening {action.ref}", field="reason")
     _check_version(action, expected_version)
-    before = action.status.value
-    action.status = Status.IN_PROGRESS
     action.signed_off_at = None
     action.signed_off_by_id = None
     action.completed_at = None
-    record_event(s, action, actor, now, "reopen", before, Status.IN_PROGRESS.value, body)
-    return _save(s, action)
+    return _move(s, action, actor, now, "reopen", Status.IN_PROGRESS, body)
 
 
 def change_due(
@@ -402,8 +400,7 @@ def change_due(
     now: datetime,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.DUE, action)
+    action = _load(s, actor, Op.DUE, ref)
     if action.status in (Status.SIGNED_OFF, Status.CANCELLED, Status.COMPLETE):
         raise InvalidInput(
             f"{action.ref} is {action.status.label}; its due date can no longer change."
@@ -444,16 +441,12 @@ def cancel(
     now: datetime,
     expected_version: int | None = None,
 ) -> Action:
-    action = get_action(s, ref)
-    _require(actor, Op.CANCEL, action)
+    action = _load(s, actor, Op.CANCEL, ref)
     if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
         raise InvalidInput(f"{action.ref} is already {action.status.label}.")
     body = _text(reason, f"A reason for cancelling {action.ref} (superseded, merged, ...)")
     _check_version(action, expected_version)
-    before = action.status.value
-    action.status = Status.CANCELLED
-    record_event(s, action, actor, now, "cancel", before, Status.CANCELLED.value, body)
-    return _save(s, action)
+    return _move(s, action, actor, now, "cancel", Status.CANCELLED, body)
 
 
 def last_changed_by(s: Session, ref: str) -> str | None:
