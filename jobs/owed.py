@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from models.brag import BragResult, BragRules, effective_deadline, rate
@@ -71,7 +71,11 @@ RECENT_BLUE = timedelta(days=60)  # signed off more recently: listed in digests,
 
 @dataclass(slots=True)
 class ActionRow:
-    """The columns of an action the notices need (satisfies models.brag.Ratable)."""
+    """The columns of an action the notices need (satisfies models.brag.Ratable).
+
+    `ref` and `is_open` are worked out once when the row is read; `rating` holds the action's
+    BRAG result once a snapshot has rated it (a snapshot is for one moment, so it never goes stale).
+    """
 
     id: int
     number: int
@@ -87,14 +91,13 @@ class ActionRow:
     owner_name: str | None
     owner_active: bool
     confidential: bool
+    ref: str = ""
+    is_open: bool = False
+    rating: BragResult | None = None
 
-    @property
-    def ref(self) -> str:
-        return action_ref(self.number)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def __post_init__(self) -> None:
+        self.ref = action_ref(self.number)
+        self.is_open = self.status in OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,10 @@ class Snapshot:
     _brags: dict[tuple[Any, ...], BragResult] = field(default_factory=dict)
 
     def brag(self, a: ActionRow) -> BragResult:
-        """`models.brag.rate`, memoised on everything it reads (most actions share a result)."""
+        """`models.brag.rate`, memoised on everything it reads (most actions share a result)
+        and kept on the row, as several notices rate the same action."""
+        if a.rating is not None:
+            return a.rating
         drift = timedelta(days=self.rules.drift_days)
         drifting = self.now - a.last_update_at >= drift
         key = (a.status, a.owner_rating, a.due_date, a.owner_id is None, drifting)
@@ -145,6 +151,7 @@ class Snapshot:
                 self.now - drift if drifting else self.now,
             )
             r = self._brags[key] = rate(probe, self.now, self.rules)
+        a.rating = r
         return r
 
 
@@ -180,51 +187,38 @@ class OwedNotice:
 def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
     """Five statements: actions (with owner, review flag), roles, committees, board channel,
     and counts of actions signed off long ago."""
-    rows: list[Any] = s.execute(
-        select(
-            Action.id,
-            Action.number,
-            Action.text,
-            Action.status,
-            Action.owner_rating,
-            Action.due_date,
-            Action.owner_id,
-            Action.last_update_at,
-            Action.signed_off_at,
-            Action.committee_id,
-            Person.slack_id,
-            Person.name,
-            Person.active,
-            Review.confidential,
+    # Core, not ORM, execution: plain rows in, one dataclass per row out.
+    rows: Sequence[Any] = (
+        s.connection()
+        .execute(
+            select(
+                Action.id,
+                Action.number,
+                Action.text,
+                Action.status,
+                Action.owner_rating,
+                Action.due_date,
+                Action.owner_id,
+                Action.last_update_at,
+                Action.signed_off_at,
+                Action.committee_id,
+                Person.slack_id,
+                Person.name,
+                func.coalesce(Person.active, true()),
+                func.coalesce(Review.confidential, false()),
+            )
+            .select_from(Action)
+            .outerjoin(Person, Action.owner_id == Person.id)
+            .outerjoin(Review, Action.review_id == Review.id)
+            .where(
+                Action.status != Status.CANCELLED,
+                or_(Action.status != Status.SIGNED_OFF, Action.signed_off_at >= now - RECENT_BLUE),
+            )
+            .order_by(Action.number)
         )
-        .select_from(Action)
-        .outerjoin(Person, Action.owner_id == Person.id)
-        .outerjoin(Review, Action.review_id == Review.id)
-        .where(
-            Action.status != Status.CANCELLED,
-            or_(Action.status != Status.SIGNED_OFF, Action.signed_off_at >= now - RECENT_BLUE),
-        )
-        .order_by(Action.number)
-    ).all()  # type: ignore[assignment]
-    actions = [
-        ActionRow(
-            id=r[0],
-            number=r[1],
-            text=r[2],
-            status=r[3],
-            owner_rating=r[4],
-            due_date=r[5],
-            owner_id=r[6],
-            last_update_at=r[7],
-            signed_off_at=r[8],
-            committee_id=r[9],
-            owner_slack_id=r[10],
-            owner_name=r[11],
-            owner_active=bool(r[12]) if r[12] is not None else True,
-            confidential=bool(r[13]),
-        )
-        for r in rows
-    ]
+        .all()
+    )
+    actions = [ActionRow(*r) for r in rows]
     chairs: dict[int, list[str]] = defaultdict(list)
     admins: list[str] = []
     for role, committee_id, slack_id, active in s.execute(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
@@ -30,9 +31,14 @@ TEXT_CHARS = 140  # an action's text as shown in a list
 BRAG_ORDER = (Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED)
 
 
+_MRKDWN_RESERVED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def esc(text: str) -> str:
     """Escape the three characters Slack's mrkdwn reserves."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:
+        return text.translate(_MRKDWN_RESERVED)
+    return text
 
 
 def short(text: str, limit: int = TEXT_CHARS) -> str:
@@ -52,21 +58,20 @@ def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
 
 
-def buttons(ref: str) -> Block:
-    def button(label: str, action_id: str) -> dict[str, Any]:
-        return {
-            "type": "button",
-            "text": {"type": "plain_text", "text": label},
-            "action_id": action_id,
-            "value": ref,
-        }
+_BUTTONS = (("Update", BUTTON_UPDATE), ("Done", BUTTON_DONE), ("Change date", BUTTON_DUE))
 
+
+def buttons(ref: str) -> Block:
     return {
         "type": "actions",
         "elements": [
-            button("Update", BUTTON_UPDATE),
-            button("Done", BUTTON_DONE),
-            button("Change date", BUTTON_DUE),
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": label},
+                "action_id": action_id,
+                "value": ref,
+            }
+            for label, action_id in _BUTTONS
         ],
     }
 
@@ -79,7 +84,12 @@ def action_line(a: ActionRow, detail: str, *, in_channel: bool) -> str:
 
 
 def due_text(a: ActionRow) -> str:
-    return f"due {a.due_date:%d/%m/%Y}" if a.due_date else "no due date"
+    return _due_text(a.due_date) if a.due_date else "no due date"
+
+
+@lru_cache(maxsize=4096)
+def _due_text(day: date) -> str:
+    return f"due {day:%d/%m/%Y}"
 
 
 def paginate(units: Sequence[Sequence[Block]], title: str) -> list[Part]:
