@@ -3,7 +3,8 @@
 Builds a SQLite database (bulk inserts) of 20,000 actions, 1,000 owners and 30 committees, then
 times working out everything owed at one tick (Monday 09:00: reminders, all 30 digests, the
 admins' digest, escalations; and the board summary on the first working day of a quarter) —
-reading, rating and rendering Block Kit, not sending. Baseline, measured in the same run: a plain
+reading one snapshot of the actions for all four jobs, as the scheduler's 09:00 run does, rating
+and rendering Block Kit, not sending. Baseline, measured in the same run: a plain
 SELECT of every action row. Also printed: SQL statements per tick at two data sizes, which must
 not grow with the number of actions.
 

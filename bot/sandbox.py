@@ -767,24 +767,24 @@ class Sandbox:
 
     def _run_jobs(self, moment: datetime) -> list[str]:
         """Run each job as of `moment`, in this process, as the scheduler would."""
-        from jobs.runner import run_job
+        from jobs.runner import run_jobs
         from jobs.slack import make_client
 
         assert self.store is not None
         client = make_client(self.settings)
         failures = []
-        for name in JOBS:
-            result = run_job(
-                name,
-                self.store.session_factory,
-                client,
-                FixedClock(moment),
-                self.settings.brag_rules,
-            )
+        results = run_jobs(
+            list(JOBS),
+            self.store.session_factory,
+            client,
+            FixedClock(moment),
+            self.settings.brag_rules,
+        )
+        for result in results:
             if not result.ok:
                 d = result.delivery
                 reason = d.configuration_error or ", ".join(sorted(d.errors)) or "not delivered"
-                failures.append(f"{name}: {d.undeliverable} undeliverable ({reason})")
+                failures.append(f"{result.job}: {d.undeliverable} undeliverable ({reason})")
         return failures
 
     # ---------------------------------------------------------------- talking to the app

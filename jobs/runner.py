@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.outbox import Dispatcher, DispatchResult, enqueue
-from jobs.owed import JOB_KINDS, JOB_NAMES, owed_at
+from jobs.owed import JOB_KINDS, JOB_NAMES, Snapshot, load_snapshot, owed_at
 from models.brag import BragRules
 from models.clock import Clock
 from models.outbox import JobRun
@@ -66,19 +67,58 @@ def _set_cursor(s: Session, job: str, now: datetime) -> None:
 
 
 def plan_job(
-    session_factory: sessionmaker[Session], job: str, now: datetime, rules: BragRules
+    session_factory: sessionmaker[Session],
+    job: str,
+    now: datetime,
+    rules: BragRules,
+    snapshot: Snapshot | None = None,
 ) -> JobResult:
-    """Work out what `job` owes at `now` and enqueue it, in one transaction."""
+    """Work out what `job` owes at `now` and enqueue it, in one transaction (reading the actions
+    again unless given a snapshot of them taken for this moment)."""
     if job not in JOB_KINDS:
         raise ValueError(f"unknown job {job!r}; expected one of {', '.join(JOB_NAMES)}")
     result = JobResult(job, now)
     with session_factory.begin() as s:
-        owed = owed_at(s, job, now, rules)
+        owed = owed_at(s, job, now, rules, snapshot)
         result.owed = len(owed)
         result.owed_by_kind = dict(Counter(n.kind for n in owed))
         result.queued = enqueue(s, owed, now)
         _set_cursor(s, job, now)
     return result
+
+
+def run_jobs(
+    jobs: Sequence[str],
+    session_factory: sessionmaker[Session],
+    client: WebClient,
+    clock: Clock,
+    rules: BragRules,
+    *,
+    dispatcher: Dispatcher | None = None,
+) -> list[JobResult]:
+    """Run several jobs at one moment: the actions are read once, every job's notices are
+    enqueued (each job in its own transaction), then each job's are delivered in turn."""
+    unknown = [job for job in jobs if job not in JOB_KINDS]
+    if unknown:
+        raise ValueError(f"unknown job {unknown[0]!r}; expected one of {', '.join(JOB_NAMES)}")
+    now = clock.now()
+    with session_factory() as s:
+        snapshot = load_snapshot(s, now, rules)
+    results = [plan_job(session_factory, job, now, rules, snapshot) for job in jobs]
+    dispatcher = dispatcher or Dispatcher(session_factory, client)
+    for result in results:
+        result.delivery = dispatcher.deliver_due(now, JOB_KINDS[result.job])
+        log.info(
+            "job %s: owed=%d queued=%d sent=%d late=%d undeliverable=%d left=%d",
+            result.job,
+            result.owed,
+            result.queued,
+            result.delivery.sent,
+            result.delivery.late,
+            result.delivery.undeliverable,
+            result.delivery.left,
+        )
+    return results
 
 
 def run_job(
@@ -90,20 +130,7 @@ def run_job(
     *,
     dispatcher: Dispatcher | None = None,
 ) -> JobResult:
-    now = clock.now()
-    result = plan_job(session_factory, job, now, rules)
-    dispatcher = dispatcher or Dispatcher(session_factory, client)
-    result.delivery = dispatcher.deliver_due(now, JOB_KINDS[job])
-    log.info(
-        "job %s: owed=%d queued=%d sent=%d late=%d undeliverable=%d left=%d",
-        job,
-        result.owed,
-        result.queued,
-        result.delivery.sent,
-        result.delivery.late,
-        result.delivery.undeliverable,
-        result.delivery.left,
-    )
+    [result] = run_jobs([job], session_factory, client, clock, rules, dispatcher=dispatcher)
     return result
 
 

@@ -1,15 +1,17 @@
 """The scheduler: APScheduler 3, jobs kept in the app's own database, one active per database.
 
-Jobs (explicit ids, cron in Europe/London, so 09:00 stays 09:00 across clock changes):
+Jobs (explicit ids, cron in Europe/London, so 09:00 stays 09:00 across clock changes), one per
+time of day, so the jobs falling due together read the actions once:
 
-- ``reminders``, ``escalations``, ``board-summary``: working days 09:00 (each job decides whether
-  anything is owed: bank holidays, the first working day of a quarter);
-- ``digests@HH:MM``: weekdays at each time a committee's digest is set for (a digest whose day is
-  a bank holiday goes on the next working day at the same time);
+- ``at@09:00``: weekdays, ``reminders``, ``escalations``, ``board-summary`` (each job decides
+  whether anything is owed: bank holidays, the first working day of a quarter) and ``digests``
+  (the admins' digest, and committees whose digest time is 09:00);
+- ``at@HH:MM``: weekdays at each other time a committee's digest is set for, ``digests`` (a
+  digest whose day is a bank holiday goes on the next working day at the same time);
 - ``sweep``: every 15 minutes and once at start: every job catches up on what it missed while the
   app was down, and notices left pending (Slack busy, 5xx) are retried.
 
-Job functions are module-level and take only a job name; the live session factory, client and
+Job functions are module-level and take only job names; the live session factory, client and
 clock are held here for the process that holds the database's scheduler lock.
 """
 
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from jobs.outbox import Dispatcher
 from jobs.owed import JOB_NAMES, REMINDER_TIME
-from jobs.runner import run_job
+from jobs.runner import run_jobs
 from models.brag import BragRules
 from models.clock import Clock
 from models.schema import Committee
@@ -60,19 +62,27 @@ class _Runtime:
 _runtime: _Runtime | None = None  # the active scheduler's collaborators, in this process
 
 
-def scheduled_job(job: str) -> None:
-    """A job run by APScheduler (module-level, argument serialisable)."""
+def scheduled_jobs(jobs: list[str]) -> None:
+    """Jobs run by APScheduler at one moment (module-level, arguments serialisable)."""
     rt = _runtime
     if rt is None:
-        log.warning("job %s fired with no active scheduler in this process", job)
+        log.warning("jobs %s fired with no active scheduler in this process", ", ".join(jobs))
         return
-    with rt.lock:  # one job at a time: jobs of one scheduler never race each other
+    with rt.lock:  # one run at a time: jobs of one scheduler never race each other
         try:
-            run_job(
-                job, rt.session_factory, rt.client, rt.clock, rt.rules, dispatcher=rt.dispatcher
+            run_jobs(
+                jobs, rt.session_factory, rt.client, rt.clock, rt.rules, dispatcher=rt.dispatcher
             )
         except Exception:
-            log.exception("job %s failed; it will be caught up on the next sweep", job)
+            log.exception(
+                "jobs %s failed; they will be caught up on the next sweep", ", ".join(jobs)
+            )
+
+
+def scheduled_job(job: str) -> None:
+    """One job: what jobs stored by earlier versions (ids ``reminders``, ``digests@HH:MM``) call
+    until the scheduler, starting, replaces them with the jobs above."""
+    scheduled_jobs([job])
 
 
 def sweep() -> None:
@@ -80,8 +90,7 @@ def sweep() -> None:
     rt = _runtime
     if rt is None:
         return
-    for job in JOB_NAMES:
-        scheduled_job(job)
+    scheduled_jobs(list(JOB_NAMES))
     with rt.lock:
         try:
             rt.dispatcher.deliver_due(rt.clock.now())
@@ -158,10 +167,15 @@ class SingleSchedulerLock:
             self._file = None
 
 
-def digest_times(session_factory: sessionmaker[Session]) -> set[str]:
+def jobs_by_time(session_factory: sessionmaker[Session]) -> dict[str, list[str]]:
+    """The jobs falling due at each time of day ("HH:MM")."""
     with session_factory() as s:
-        times = set(s.scalars(select(Committee.digest_time)).all())
-    return times | {REMINDER_TIME.strftime("%H:%M")}  # the admins' digest: Mondays 09:00
+        digest_times = set(s.scalars(select(Committee.digest_time)).all())
+    nine = REMINDER_TIME.strftime("%H:%M")
+    out: dict[str, list[str]] = {nine: ["reminders", "escalations", "board-summary", "digests"]}
+    for hhmm in sorted(digest_times - {nine}):  # the admins' digest is always at 09:00
+        out[hhmm] = ["digests"]
+    return out
 
 
 class SchedulerHandle:
@@ -207,25 +221,15 @@ class SchedulerHandle:
         )
         scheduler.start(paused=True)
         wanted: set[str] = set()
-        for job in ("reminders", "escalations", "board-summary"):
-            scheduler.add_job(
-                "jobs.scheduler:scheduled_job",
-                CronTrigger(day_of_week="mon-fri", hour=9, minute=0, timezone=tz),
-                args=[job],
-                id=job,
-                name=job,
-                replace_existing=True,
-            )
-            wanted.add(job)
-        for hhmm in sorted(digest_times(self.runtime.session_factory)):
+        for hhmm, jobs in sorted(jobs_by_time(self.runtime.session_factory).items()):
             h, m = hhmm.split(":")
-            job_id = f"digests@{hhmm}"
+            job_id = f"at@{hhmm}"
             scheduler.add_job(
-                "jobs.scheduler:scheduled_job",
+                "jobs.scheduler:scheduled_jobs",
                 CronTrigger(day_of_week="mon-fri", hour=int(h), minute=int(m), timezone=tz),
-                args=["digests"],
+                args=[jobs],
                 id=job_id,
-                name=job_id,
+                name=f"{job_id}: {', '.join(jobs)}",
                 replace_existing=True,
             )
             wanted.add(job_id)

@@ -6,10 +6,11 @@ import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
 from bot.settings import Settings
+from jobs.runner import run_jobs
 from jobs.scheduler import start_scheduler
 from models import actions as ops
 from models.clock import FixedClock
@@ -179,6 +180,42 @@ def test_october_clock_change_keeps_reminders_at_nine_london(runner, slack, sess
     assert runner.run("reminders", datetime(2026, 10, 26, 9, 0, tzinfo=UTC)).delivery.sent == 1
 
 
+def test_jobs_due_together_read_the_actions_once_and_each_deliver(runner, slack, session_factory):
+    created = datetime(2026, 9, 1, 9, tzinfo=UTC)
+    make_action(session_factory, created, due=date(2026, 12, 21))  # reminder: 14 days on
+    make_action(session_factory, created, due=date(2026, 10, 30))  # overdue: chair escalation
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    engine = session_factory.kw["bind"]
+    snapshot_reads: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT") and "action.text" in statement:
+            snapshot_reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        results = run_jobs(
+            ["reminders", "escalations", "board-summary", "digests"],
+            session_factory,
+            runner.client,
+            FixedClock(monday),
+            runner.rules,
+            dispatcher=runner.dispatcher(),
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(snapshot_reads) == 1
+    by_job = {r.job: r for r in results}
+    assert by_job["reminders"].owed_by_kind == {"reminder": 1}
+    assert by_job["escalations"].owed_by_kind == {"escalation_chair": 1}
+    assert by_job["board-summary"].owed == 0  # not the first working day of a quarter
+    assert by_job["digests"].delivery.sent >= 4  # the committees digesting on Mondays
+    assert all(r.ok and r.delivery.left == 0 for r in results)
+    # Each job remembers its run: running them again one by one owes nothing more.
+    for job in ("reminders", "escalations", "digests"):
+        assert runner.run(job, monday + timedelta(minutes=5)).owed == 0
+
+
 def test_the_scheduler_fires_at_nine_london_across_the_october_change(session_factory, slack):
     settings = Settings(database_url="sqlite://")
     handle = start_scheduler(
@@ -190,16 +227,13 @@ def test_the_scheduler_fires_at_nine_london_across_the_october_change(session_fa
     )
     try:
         assert handle.active
-        ids = {j.id for j in handle.scheduler.get_jobs()}
-        assert {
-            "reminders",
-            "escalations",
-            "board-summary",
-            "sweep",
-            "digests@09:00",
-            "digests@10:00",
-        } <= ids
-        trigger = handle.scheduler.get_job("reminders").trigger
+        jobs = {j.id: j.args for j in handle.scheduler.get_jobs()}
+        assert jobs == {
+            "at@09:00": (["reminders", "escalations", "board-summary", "digests"],),
+            "at@10:00": (["digests"],),
+            "sweep": (),
+        }
+        trigger = handle.scheduler.get_job("at@09:00").trigger
         friday = datetime(2026, 10, 23, 9, 0, tzinfo=UTC)
         fire = trigger.get_next_fire_time(None, friday)
         assert fire.astimezone(UTC) == datetime(2026, 10, 26, 9, 0, tzinfo=UTC)  # GMT now
@@ -207,6 +241,39 @@ def test_the_scheduler_fires_at_nine_london_across_the_october_change(session_fa
         assert before.astimezone(UTC) == datetime(2026, 10, 19, 8, 0, tzinfo=UTC)  # BST
     finally:
         handle.stop()
+
+
+def test_jobs_stored_by_an_earlier_layout_are_replaced_quietly(session_factory, slack, caplog):
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    engine = session_factory.kw["bind"]
+    old = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs")}
+    )
+    old.start(paused=True)
+    for job_id, job in (("reminders", "reminders"), ("digests@10:00", "digests")):
+        old.add_job(
+            "jobs.scheduler:scheduled_job",
+            CronTrigger(day_of_week="mon-fri", hour=9, minute=0, timezone="Europe/London"),
+            args=[job],
+            id=job_id,
+        )
+    old.shutdown(wait=False)
+    caplog.set_level("WARNING")
+    handle = start_scheduler(
+        Settings(database_url="sqlite://"),
+        session_factory,
+        make_client(slack),
+        FixedClock(datetime.now(UTC)),
+        run_sweep_at_start=False,
+    )
+    try:
+        assert {j.id for j in handle.scheduler.get_jobs()} == {"at@09:00", "at@10:00", "sweep"}
+    finally:
+        handle.stop()
+    assert [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []
 
 
 def test_a_digest_due_on_a_bank_holiday_monday_goes_on_tuesday(runner, slack):
