@@ -462,7 +462,8 @@ def _latest_reason_per_action(items: list[ReminderItem]) -> list[ReminderItem]:
 
 
 def owed_escalations(snap: Snapshot, history: Sequence[PastNotice]) -> list[OwedNotice]:
-    """Actions overdue more than 10 working days (chairs) or 30 (board), each escalated once."""
+    """Actions overdue more than 10 working days (chairs; the admins where the committee has no
+    chair in Slack) or 30 (board), each escalated once to each."""
     now = snap.now
     today = local_date(now)
     covered = _covered(history, (ESCALATION_CHAIR, ESCALATION_BOARD))
@@ -478,8 +479,9 @@ def owed_escalations(snap: Snapshot, history: Sequence[PastNotice]) -> list[Owed
         deadline = _nwd(a.due_date)
         c = snap.committees.get(a.committee_id) if a.committee_id else None
         crossed = _plus_working_days(deadline, CHAIR_ESCALATION_WD + 1)
-        for chair in c.chairs if c else ():
-            if subject not in covered.get(f"{chair}", set()):
+        # A committee with no chair in Slack, or an action with no committee: the admins hear.
+        for chair in c.chairs if c and c.chairs else snap.admins:
+            if subject not in covered.get(chair, set()):
                 chair_items[chair].append((a, r, crossed))
         if r.working_days_overdue > BOARD_ESCALATION_WD and snap.board_channel:
             crossed = _plus_working_days(deadline, BOARD_ESCALATION_WD + 1)

@@ -175,22 +175,42 @@ def _overdue_detail(a: ActionRow, r: BragResult) -> str:
 def chair_escalation(
     items: Sequence[tuple[ActionRow, BragResult, Any]], snap: Snapshot, now: datetime
 ) -> list[Part]:
+    """A direct message to a chair (or an admin standing in for a committee with no chair in
+    Slack): the actions overdue more than 10 working days, by committee, with buttons."""
     n = len(items)
     units: list[list[Block]] = [
         [
             section(
                 f":rotating_light: *{n} action{'s' if n != 1 else ''} overdue by more than "
-                "10 working days* on your committee"
+                "10 working days*"
             )
         ]
     ]
-    for a, r, _ in sorted(items, key=lambda x: x[0].number):
-        units.append(
-            [
-                section(f"*{a.ref}* {esc(short(a.text, 600))}\n{esc(_overdue_detail(a, r))}"),
-                buttons(a.ref),
-            ]
-        )
+    by_committee: dict[int | None, list[tuple[ActionRow, BragResult]]] = defaultdict(list)
+    for a, r, _ in items:
+        by_committee[a.committee_id].append((a, r))
+
+    def committee_order(committee_id: int | None) -> str:
+        return _committee_code(snap, committee_id) if committee_id else "~"
+
+    for committee_id in sorted(by_committee, key=committee_order):
+        c = snap.committees.get(committee_id) if committee_id else None
+        if c is None:
+            heading = "*No committee* — give these an accountable committee"
+        elif c.chairs:
+            heading = f"*{esc(c.code)}* {esc(c.name)}"
+        else:
+            heading = f"*{esc(c.code)}* {esc(c.name)} — no chair in Slack, so the admins hear"
+        lead: list[Block] = [section(heading)]  # kept with the first action, never alone
+        for a, r in sorted(by_committee[committee_id], key=lambda x: x[0].number):
+            units.append(
+                [
+                    *lead,
+                    section(f"*{a.ref}* {esc(short(a.text, 600))}\n{esc(_overdue_detail(a, r))}"),
+                    buttons(a.ref),
+                ]
+            )
+            lead = []
     return paginate(units, f"Escalation: {n} actions overdue by more than 10 working days")
 
 
@@ -199,7 +219,9 @@ def board_escalation(
 ) -> list[Part]:
     n = len(items)
     lines = [
-        action_line(a, f"{_committee_code(snap, a)}, {_overdue_detail(a, r)}", in_channel=True)
+        action_line(
+            a, f"{_committee_code(snap, a.committee_id)}, {_overdue_detail(a, r)}", in_channel=True
+        )
         for a, r, _ in sorted(items, key=lambda x: x[0].number)
     ]
     units = [
@@ -214,8 +236,8 @@ def board_escalation(
     return paginate(units, f"Escalation: {n} actions overdue by more than 30 working days")
 
 
-def _committee_code(snap: Snapshot, a: ActionRow) -> str:
-    c = snap.committees.get(a.committee_id) if a.committee_id else None
+def _committee_code(snap: Snapshot, committee_id: int | None) -> str:
+    c = snap.committees.get(committee_id) if committee_id else None
     return c.code if c else "no committee"
 
 

@@ -145,6 +145,31 @@ def test_escalations_go_to_the_chair_after_10_and_the_board_after_30_working_day
     assert runner.run("escalations", now + timedelta(days=1)).owed == 0
 
 
+def test_with_no_chair_in_slack_the_admins_hear_the_chair_escalation(
+    runner, slack, session_factory
+):
+    created = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    chairless = make_action(session_factory, created, due=date(2026, 11, 2))  # QAEC
+    no_committee = make_action(session_factory, created, due=date(2026, 11, 2), committee=None)
+    chaired = make_action(session_factory, created, due=date(2026, 11, 2), committee="PDC")
+    with session_factory.begin() as s:  # the QAEC chair's account was deactivated
+        s.scalars(select(Person).where(Person.slack_id == "U0QAECCH1")).one().active = False
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    result = runner.run("escalations", now)
+    assert result.ok and result.owed_by_kind == {"escalation_chair": 3}
+    assert dm(slack, "U0QAECCH1") == []
+    [to_pdc_chair] = dm(slack, "U0PDCCHR1")
+    assert chaired in str(to_pdc_chair.blocks) and chairless not in str(to_pdc_chair.blocks)
+    for admin in ("U0BUSMGR1", "U0BUSOFF2"):
+        [message] = dm(slack, admin)
+        texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+        assert any("QAEC" in x and "no chair in Slack" in x for x in texts)
+        assert any("No committee" in x for x in texts)
+        shown = str(message.blocks)
+        assert chairless in shown and no_committee in shown and chaired not in shown
+    assert runner.run("escalations", now + timedelta(days=1)).owed == 0
+
+
 def test_a_reminder_missed_while_the_app_was_down_is_sent_once_and_marked_late(
     runner, slack, session_factory
 ):
