@@ -781,7 +781,12 @@ class Sandbox:
             self.settings.brag_rules,
         )
         for result in results:
-            if not result.ok:
+            if result.error is not None:
+                failures.append(
+                    f"{result.job}: failed ({type(result.error).__name__}, details above); "
+                    "the next clock move catches it up"
+                )
+            elif not result.ok:
                 d = result.delivery
                 reason = d.configuration_error or ", ".join(sorted(d.errors)) or "not delivered"
                 failures.append(f"{result.job}: {d.undeliverable} undeliverable ({reason})")

@@ -34,11 +34,16 @@ class JobResult:
     queued: int = 0
     owed_by_kind: dict[str, int] = field(default_factory=dict)
     delivery: DispatchResult = field(default_factory=DispatchResult)
+    error: Exception | None = None  # the job failed; its next run catches it up
 
     @property
     def ok(self) -> bool:
         """Everything owed was delivered or safely left for the next run."""
-        return self.delivery.configuration_error is None and self.delivery.undeliverable == 0
+        return (
+            self.error is None
+            and self.delivery.configuration_error is None
+            and self.delivery.undeliverable == 0
+        )
 
     def to_dict(self) -> dict[str, object]:
         d = self.delivery
@@ -54,6 +59,7 @@ class JobResult:
             "left_for_next_run": d.left,
             "errors": dict(d.errors),
             "configuration_error": d.configuration_error,
+            "error": type(self.error).__name__ if self.error else None,
             "ok": self.ok,
         }
 
@@ -97,17 +103,34 @@ def run_jobs(
     dispatcher: Dispatcher | None = None,
 ) -> list[JobResult]:
     """Run several jobs at one moment: the actions are read once, every job's notices are
-    enqueued (each job in its own transaction), then each job's are delivered in turn."""
+    enqueued (each job in its own transaction), then each job's are delivered in turn.
+
+    A job that fails is logged and kept in its result (`error`); the others still run, and its
+    next run catches up what it owed.
+    """
     unknown = [job for job in jobs if job not in JOB_KINDS]
     if unknown:
         raise ValueError(f"unknown job {unknown[0]!r}; expected one of {', '.join(JOB_NAMES)}")
     now = clock.now()
     with session_factory() as s:
         snapshot = load_snapshot(s, now, rules)
-    results = [plan_job(session_factory, job, now, rules, snapshot) for job in jobs]
+    results: list[JobResult] = []
+    for job in jobs:
+        try:
+            results.append(plan_job(session_factory, job, now, rules, snapshot))
+        except Exception as e:
+            log.exception("job %s failed working out what is owed; its next run catches up", job)
+            results.append(JobResult(job, now, error=e))
     dispatcher = dispatcher or Dispatcher(session_factory, client)
     for result in results:
-        result.delivery = dispatcher.deliver_due(now, JOB_KINDS[result.job])
+        if result.error is not None:
+            continue
+        try:
+            result.delivery = dispatcher.deliver_due(now, JOB_KINDS[result.job])
+        except Exception as e:
+            log.exception("job %s failed delivering; its notices wait for the next run", result.job)
+            result.error = e
+            continue
         log.info(
             "job %s: owed=%d queued=%d sent=%d late=%d undeliverable=%d left=%d",
             result.job,
@@ -130,7 +153,10 @@ def run_job(
     *,
     dispatcher: Dispatcher | None = None,
 ) -> JobResult:
+    """Run one job at `clock.now()`; a failure is raised, not only logged."""
     [result] = run_jobs([job], session_factory, client, clock, rules, dispatcher=dispatcher)
+    if result.error is not None:
+        raise result.error
     return result
 
 

@@ -268,6 +268,39 @@ def test_the_scheduler_fires_at_nine_london_across_the_october_change(session_fa
         handle.stop()
 
 
+def test_a_job_that_fails_does_not_stop_the_others_due_with_it(
+    runner, slack, session_factory, monkeypatch, caplog
+):
+    import jobs.owed
+
+    make_action(session_factory, datetime(2026, 9, 1, 9, tzinfo=UTC), due=date(2026, 12, 21))
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+    def broken(snap, history, start):  # noqa: ANN001
+        raise RuntimeError("reminders broke")
+
+    monkeypatch.setattr(jobs.owed, "owed_reminders", broken)
+    results = run_jobs(
+        ["reminders", "digests"],
+        session_factory,
+        runner.client,
+        FixedClock(monday),
+        runner.rules,
+        dispatcher=runner.dispatcher(),
+    )
+    failed, digests = results
+    assert isinstance(failed.error, RuntimeError) and not failed.ok
+    assert failed.to_dict()["error"] == "RuntimeError"
+    assert digests.ok and digests.delivery.sent >= 4
+    assert "job reminders failed" in caplog.text
+    with pytest.raises(RuntimeError):  # one job run alone (the command line) raises
+        runner.run("reminders", monday)
+    monkeypatch.undo()
+    # Nothing was recorded for the failed job: its next run sends what it owed.
+    assert runner.run("reminders", monday + timedelta(minutes=15)).delivery.sent == 1
+    assert len(dm(slack, NURSE)) == 1
+
+
 def test_jobs_stored_by_an_earlier_layout_are_replaced_quietly(session_factory, slack, caplog):
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
