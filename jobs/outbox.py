@@ -331,14 +331,18 @@ class Dispatcher:
         if index == 0:
             values["message_ts"] = ts
         if last:
-            values.update(
-                state=NoticeState.SENT,
-                sent_at=self.lease_clock.now(),
-                lease_until=None,
-                claim_token=None,
-                last_error=None,
-            )
+            values.update(self._settled_as_sent())
         self._save(notice_id, token, **values)
+
+    def _settled_as_sent(self) -> dict[str, Any]:
+        """The columns of a notice every part of which is in Slack."""
+        return {
+            "state": NoticeState.SENT,
+            "sent_at": self.lease_clock.now(),
+            "lease_until": None,
+            "claim_token": None,
+            "last_error": None,
+        }
 
     def _attempt(self, notice_id: int, result: DispatchResult) -> str:
         """ "done", "retry" (outcome unknown: check then post again) or "left"."""
@@ -361,13 +365,7 @@ class Dispatcher:
                 if parts_sent != row.parts_sent:
                     values: dict[str, Any] = {"parts_sent": parts_sent, "message_ts": thread_ts}
                     if parts_sent >= len(parts):
-                        values.update(
-                            state=NoticeState.SENT,
-                            sent_at=self.lease_clock.now(),
-                            lease_until=None,
-                            claim_token=None,
-                            last_error=None,
-                        )
+                        values.update(self._settled_as_sent())
                     self._save(notice_id, token, **values)
                     log.info("notice %s: found already posted (%d parts)", notice_id, parts_sent)
                     if parts_sent >= len(parts):
