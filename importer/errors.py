@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 
@@ -14,3 +15,11 @@ class ImportFileError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+def require_zip_package(path: Path, kind: str) -> None:
+    """An Office file (.docx, .xlsx) is a zip package: say so plainly when this one is not."""
+    if path.stat().st_size == 0:
+        raise ImportFileError(path, "the file is empty")
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(path, f"this is not {kind} or it is damaged")

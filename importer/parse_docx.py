@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
-from importer.errors import ImportFileError
+from importer.errors import ImportFileError, require_zip_package
 from importer.model import ParsedIndex
 from importer.structure import Line, parse_lines
 
@@ -106,10 +105,7 @@ def parse_docx(path: str | Path) -> ParsedIndex:
     import docx
 
     path = Path(path)
-    if path.stat().st_size == 0:
-        raise ImportFileError(path, "the file is empty")
-    if not zipfile.is_zipfile(path):
-        raise ImportFileError(path, "this is not a Word document (.docx) or it is damaged")
+    require_zip_package(path, "a Word document (.docx)")
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a broken package

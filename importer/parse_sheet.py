@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from importer import statements as st
-from importer.errors import ImportFileError
+from importer.errors import ImportFileError, require_zip_package
 from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIndex, ParsedReview
 from models.actions import REF_RE
 
@@ -277,10 +276,7 @@ def parse_xlsx(path: str | Path) -> ParsedIndex:
     import openpyxl
 
     path = Path(path)
-    if path.stat().st_size == 0:
-        raise ImportFileError(path, "the file is empty")
-    if not zipfile.is_zipfile(path):
-        raise ImportFileError(path, "this is not an Excel workbook (.xlsx) or it is damaged")
+    require_zip_package(path, "an Excel workbook (.xlsx)")
     try:
         book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:
