@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "target (p50 ≤ 1.5× bare, p99 < 150 ms, statements flat): " + ("met" if met else "MISSED")
     )
-    return 0
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -5,15 +5,14 @@ Run: .venv/bin/python benchmarks/bench_import.py  (target: under one second)
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from workload import best_of  # noqa: E402
 
 import models.all  # noqa: E402,F401
 from importer.parse import parse_file  # noqa: E402
@@ -27,17 +26,7 @@ ORG = ROOT / "examples" / "org.toml"
 RUNS = 7
 
 
-def best_of(fn: Callable[[], None], runs: int = RUNS) -> tuple[float, float]:
-    """Fastest and median wall time of `runs` calls."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
-
-
-def main() -> None:
+def main() -> int:
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
     factory = make_session_factory(engine)
@@ -57,16 +46,17 @@ def main() -> None:
             store_index(s, index, now=now, source_name=SEED.name)
             s.rollback()  # a dry run writes nothing
 
-    base, _ = best_of(baseline)
-    parse, _ = best_of(parse_only)
-    full, full_median = best_of(parse_and_dry_run)
+    base, _, _ = best_of(baseline, RUNS)
+    parse, _, _ = best_of(parse_only, RUNS)
+    full, full_median, _ = best_of(parse_and_dry_run, RUNS)
     print(f"baseline (read + split lines): {base * 1000:8.2f} ms")
     print(f"parse seed:                    {parse * 1000:8.2f} ms  ({parse / base:,.0f}x baseline)")
     print(
         f"parse + dry-run import:        {full * 1000:8.2f} ms  ({full / base:,.0f}x baseline; "
         f"median {full_median * 1000:.2f} ms; target < 1000 ms: {'met' if full < 1 else 'MISSED'})"
     )
+    return 0 if full < 1 else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import random
+import statistics
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -132,3 +134,13 @@ class StatementCounter:
 
     def _seen(self, *args: Any) -> None:
         self.count += 1
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """Fastest and median wall-clock seconds of `repeat` calls, and the last call's result."""
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times), result
