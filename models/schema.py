@@ -130,7 +130,7 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="person", cascade="all, delete-orphan"
     )
 
     @property
@@ -184,7 +184,7 @@ class RoleAssignment(Base):
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
 
     person: Mapped[Person] = relationship(back_populates="roles")
-    committee: Mapped[Committee | None] = relationship(back_populates="roles", lazy="joined")
+    committee: Mapped[Committee | None] = relationship(back_populates="roles")
 
 
 class OrgSetting(Base):
