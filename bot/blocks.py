@@ -18,7 +18,7 @@ from bot import ids
 from models.actions import UPDATE_WORDS
 from models.brag import Brag, BragResult
 from models.permissions import Actor, Op, available_ops, can_see
-from models.queries import ReviewRow
+from models.queries import ActionPage, ReviewRow
 from models.schema import Action, ActionEvent, Committee, Review, Status
 
 Block = dict[str, Any]
@@ -286,34 +286,6 @@ def next_page_value(command_text: str, offset: int) -> str | None:
     return value if len(value) <= MAX_BUTTON_VALUE else None
 
 
-def render_action_list(
-    rows: Sequence[tuple[Action, BragResult]],
-    viewer: Actor,
-    *,
-    title: str,
-    command_text: str = "actions",
-    offset: int = 0,
-    shared: bool = False,
-    empty: str = "No actions match.",
-) -> list[Block]:
-    """One page (20) of a whole list held in memory, with a "Next 20" button when there are more."""
-    start = max(0, min(offset, len(rows)))
-    counts: dict[Brag, int] = {}
-    for _, b in rows:
-        counts[b.brag] = counts.get(b.brag, 0) + 1
-    return render_action_page(
-        rows[start : start + PAGE_SIZE],
-        viewer,
-        offset=start,
-        total=len(rows),
-        counts=counts,
-        title=title,
-        command_text=command_text,
-        shared=shared,
-        empty=empty,
-    )
-
-
 def render_action_page(
     rows: Sequence[tuple[Action, BragResult]],
     viewer: Actor,
@@ -326,9 +298,11 @@ def render_action_page(
     shared: bool = False,
     empty: str = "No actions match.",
 ) -> list[Block]:
-    """One page of actions read a page at a time: its rows, and the whole list's size and counts."""
+    """One page of actions read a page at a time: its rows, and the whole list's size and counts.
+
+    The title is the app's own words (it may hold mentions, which Slack shows): not escaped."""
     page = Page(offset, total)
-    blocks: list[Block] = [section(f"*{escape(title)}*")]
+    blocks: list[Block] = [section(f"*{title}*")]
     if not total:
         blocks.append(section(escape(empty)))
         return blocks
@@ -397,7 +371,7 @@ def render_review_list(
 
 def render_review(
     review: Review,
-    rows: Sequence[tuple[Action, BragResult]],
+    actions: ActionPage,
     viewer: Actor,
     *,
     shared: bool = False,
@@ -419,9 +393,12 @@ def render_review(
         ]
         if findings:
             blocks += text_sections(["*Findings*", *findings])[:10]
-    listed = render_action_list(
-        rows,
+    listed = render_action_page(
+        actions.rows,
         viewer,
+        offset=actions.offset,
+        total=actions.total,
+        counts=actions.counts_by_brag,
         title=f"Actions of {review.ref}",
         command_text=f"actions review {review.ref}",
         shared=shared,

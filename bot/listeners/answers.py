@@ -224,10 +224,15 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def review(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 found = _review(s, actor, ref)
-                rows = list_actions(
-                    s, ActionFilter(review_id=found.id), now, deps.rules, viewer=actor
+                page = page_actions(
+                    s,
+                    ActionFilter(review_id=found.id),
+                    now,
+                    deps.rules,
+                    viewer=actor,
+                    limit=bk.PAGE_SIZE,
                 )
-                return Answer.of(bk.render_review(found, rows, actor, shared=share), share=share)
+                return Answer.of(bk.render_review(found, page, actor, shared=share), share=share)
 
             return deps.run(review)
         case cmd.Digest(code):
@@ -368,8 +373,6 @@ def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int)
         blocks.append(
             bk.context("Everyone's: `/lscb actions all` · by committee: `committee CODE`")
         )
-    # Mentions in a title are shown by Slack, never escaped away: the title is ours, not user text.
-    blocks[0] = bk.section(f"*{title}*")
     return Answer.of(blocks, share=c.share)
 
 
