@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot import ids
 from models import actions as ops
+from models.permissions import Actor
 from models.schema import Action, ActionEvent, Person, Rating, Status
 from tests.bot.slackapp import SlackDriver
 from tests.models.test_actions import make_action
@@ -232,6 +233,31 @@ def test_reviews_and_review(driver, session_factory, now) -> None:
     assert "No reviews match" in driver.command(OWNER, "reviews thematic").text
     shown = driver.command(OWNER, "review R-1")
     assert "Child A" in shown.text and ref in shown.text
+
+
+def test_a_review_shows_the_first_page_of_its_actions_with_the_next(
+    driver, session_factory, now
+) -> None:
+    make_action(session_factory, now)
+    with session_factory.begin() as s:
+        first = s.scalars(select(Action)).one()
+        for i in range(24):
+            ops.create_action(
+                s,
+                Actor.system("test"),
+                text=f"Follow-up {i + 2}",
+                now=now,
+                review=first.review,
+                owner=first.owner,
+                committee=first.committee,
+                due_date=first.due_date,
+            )
+    shown = driver.command(OWNER, "review R-1")
+    assert "Actions of R-1" in shown.text and "1–20 of 25" in shown.text
+    assert "A-20" in shown.text and "A-21" not in shown.text
+    paging = [b for b in shown.blocks if b.get("block_id") == "paging"][0]
+    second = driver.press(OWNER, ids.BUTTON_NEXT_PAGE, paging["elements"][0]["value"])
+    assert "21–25 of 25" in second.text and "A-25" in second.text
 
 
 def test_digest_preview_is_ephemeral_and_names_the_committee(driver, session_factory, now) -> None:
