@@ -167,15 +167,21 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         else:
             with store.session_factory() as s:
                 try:
-                    summary = store_index(s, index, now=now, source_name=name, progress=bar)
-                    data = to_json(index, resolve(s, index)[0])
+                    matchers = resolve(s)
+                    summary = store_index(
+                        s, index, now=now, source_name=name, progress=bar, matchers=matchers
+                    )
+                    data = to_json(index, matchers[0])
                 finally:
                     s.rollback()  # a dry run writes nothing
     else:
         store = ctx.store()
         with store.session_factory.begin() as s:
-            summary = store_index(s, index, now=now, source_name=name, progress=bar)
-            data = to_json(index, resolve(s, index)[0])
+            matchers = resolve(s)
+            summary = store_index(
+                s, index, now=now, source_name=name, progress=bar, matchers=matchers
+            )
+            data = to_json(index, matchers[0])
     if args.json:
         assert data is not None
         if summary is not None:

@@ -105,12 +105,6 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _date(text: str) -> date | None:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text)
-    return st.parse_due(text)
-
-
 def read_status(text: str) -> str | None:
     return STATUS_WORDS.get(_norm(text))
 
@@ -218,7 +212,8 @@ def rows_to_index(rows: list[list[str]], source_name: str, path: Path) -> Parsed
                 if not any(f.text == finding.text for f in review.findings):
                     review.findings.append(finding)
         due_text = get("due")
-        due = _date(due_text) if due_text else None
+        # An unreadable date (2020-13-45 too) is left out with the warning below.
+        due = st.parse_due(due_text) if due_text else None
         if due_text and due is None:
             index.warnings.append(f"row {n}: the target date could not be read as a date")
         owner = get("owner") or None

@@ -6,13 +6,7 @@ import calendar
 import re
 from datetime import date
 
-_MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(calendar.month_name):
-    if _i:
-        _MONTHS[_name.lower()] = _i
-        _MONTHS[_name[:3].lower()] = _i
-_MONTHS["sept"] = 9
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+from models.dates import _MONTH_RE, MONTHS
 
 _NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -32,7 +26,7 @@ def parse_due(text: str) -> date | None:
     for rx, build in (
         (_ISO, lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
         (_NUMERIC, lambda m: date(_year(m[3]), int(m[2]), int(m[1]))),
-        (_DAY_MONTH, lambda m: date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))),
+        (_DAY_MONTH, lambda m: date(int(m[3]), MONTHS[m[2].lower()], int(m[1]))),
     ):
         m = rx.search(text)
         if m:
@@ -42,7 +36,7 @@ def parse_due(text: str) -> date | None:
                 return None
     m = _MONTH_YEAR.search(text)
     if m:
-        y, mo = int(m[2]), _MONTHS[m[1].lower()]
+        y, mo = int(m[2]), MONTHS[m[1].lower()]
         return date(y, mo, calendar.monthrange(y, mo)[1])
     return None
 
@@ -51,10 +45,10 @@ def parse_month(text: str) -> date | None:
     """The month a date line names ("Report to LSCB NOVEMBER 2016" -> 2016-11-01)."""
     m = _DAY_MONTH.search(text)
     if m:
-        return date(int(m[3]), _MONTHS[m[2].lower()], 1)
+        return date(int(m[3]), MONTHS[m[2].lower()], 1)
     m = _MONTH_YEAR.search(text)
     if m:
-        return date(int(m[2]), _MONTHS[m[1].lower()], 1)
+        return date(int(m[2]), MONTHS[m[1].lower()], 1)
     m = _NUMERIC.search(text)
     if m:
         try:

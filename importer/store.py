@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
 from models import actions as ops
-from models.actions import create_action, next_review_number, record_event
+from models.actions import create_action, next_review_number, owner_label, record_event
 from models.calendar import local_date
 from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor
@@ -120,6 +121,10 @@ def _norm_name(text: str) -> str:
 class PersonMatcher:
     def __init__(self, people: Sequence[Person]) -> None:
         self.by_name = {_norm_name(p.name): p for p in people if p.name}
+        # Names of two words or more, padded with a space each side: a name found in a text as
+        # whole words. Both are normalised to words of [a-z0-9] joined by one space, so a padded
+        # substring test is the same as a search for the name between word boundaries.
+        self._padded = [(f" {n} ", p) for n, p in self.by_name.items() if len(n.split()) >= 2]
 
     def match(self, text: str | None) -> Person | None:
         if not text:
@@ -127,8 +132,9 @@ class PersonMatcher:
         norm = _norm_name(text)
         if norm in self.by_name:
             return self.by_name[norm]
-        for name, person in self.by_name.items():
-            if len(name.split()) >= 2 and re.search(rf"\b{re.escape(name)}\b", norm):
+        padded = f" {norm} "
+        for name, person in self._padded:
+            if name in padded:
                 return person
         return None
 
@@ -164,7 +170,11 @@ class Resolved:
     owner: Person | None
 
 
-def resolve(s: Session, index: ParsedIndex) -> tuple[CommitteeMatcher, PersonMatcher]:
+Matchers = tuple[CommitteeMatcher, PersonMatcher]
+
+
+def resolve(s: Session) -> Matchers:
+    """Matchers for the organisation's committees and people, as they are in the database."""
     return (
         CommitteeMatcher(s.scalars(select(Committee)).all()),
         PersonMatcher(s.scalars(select(Person)).all()),
@@ -178,16 +188,20 @@ def store_index(
     now: datetime,
     source_name: str,
     progress: Progress | None = None,
+    matchers: Matchers | None = None,
 ) -> ImportSummary:
-    """Write `index` in the caller's transaction; returns what was created, updated or left."""
+    """Write `index` in the caller's transaction; returns what was created, updated or left.
+
+    `matchers` are the caller's own `resolve(s)`, when it has them already."""
     actor = Actor.system(f"import of {source_name}")
-    committees, people = resolve(s, index)
+    committees, people = matchers if matchers is not None else resolve(s)
     summary = ImportSummary()
     claimed: set[int] = set()
+    known = _actions_named(s, index)
     for n, parsed in enumerate(index.reviews, start=1):
         rest: list[ParsedActivity] = []
         for activity in parsed.activities:
-            action, skip = _match_ref(s, activity, claimed, summary)
+            action, skip = _match_ref(s, activity, known, claimed, summary)
             if action is not None:
                 _store_by_ref(s, actor, action, activity, now, committees, people, summary)
             elif not skip:
@@ -214,19 +228,47 @@ def _leftover(parsed: ParsedReview, rest: list[ParsedActivity]) -> ParsedReview:
 
 # ---------------------------------------------------------------- tracker rows matched by Ref
 
+_IN_BATCH = 500  # numbers looked up in one query, well within any database's bound parameters
+
+
+def _actions_named(s: Session, index: ParsedIndex) -> dict[int, Action]:
+    """The existing actions the rows of `index` name by their Ref, by number, in a few queries."""
+    numbers: set[int] = set()
+    for parsed in index.reviews:
+        for activity in parsed.activities:
+            if activity.ref is not None:
+                with suppress(InvalidInput):  # reported when the row is matched
+                    numbers.add(ops.parse_ref(activity.ref))
+    ordered = sorted(numbers)
+    found: dict[int, Action] = {}
+    for i in range(0, len(ordered), _IN_BATCH):
+        batch = ordered[i : i + _IN_BATCH]
+        stmt = select(Action).where(Action.number.in_(batch))
+        found.update((a.number, a) for a in s.scalars(stmt).unique())
+    return found
+
 
 def _match_ref(
-    s: Session, activity: ParsedActivity, claimed: set[int], summary: ImportSummary
+    s: Session,
+    activity: ParsedActivity,
+    known: dict[int, Action],
+    claimed: set[int],
+    summary: ImportSummary,
 ) -> tuple[Action | None, bool]:
     """The existing action a tracker row names by its Ref, and whether to skip the row.
 
     The Ref is only trusted when the row also names the action's review or its wording: another
     board's tracker may number its own actions "A1", "A2".
+
+    `known` holds the actions the file names that existed when the import began; a Ref not among
+    them is looked up again, as it may name an action this import has since created.
     """
     if activity.ref is None:
         return None, False
     try:
-        action = ops.get_action(s, activity.ref)
+        action = known.get(ops.parse_ref(activity.ref))
+        if action is None:
+            action = ops.get_action(s, activity.ref)
     except (NotFound, InvalidInput):
         summary.not_applied.append(
             f"{activity.ref}: no such action; the row was imported as a new action"
@@ -389,6 +431,11 @@ def _change_due(
     if new >= local_date(now) or action.status not in _OPEN:
         ops.change_due(s, actor, action.ref, when=new, reason=note, now=now)
         return
+    _set_due(s, actor, action, new, now, note)
+
+
+def _set_due(s: Session, actor: Actor, action: Action, new: date, now: datetime, note: str) -> None:
+    """Set the due date as a document states it, whether or not it is past, with its event."""
     before = action.due_date
     action.due_date = new
     if action.original_due_date is None:
@@ -532,15 +579,7 @@ def _store_actions(
     for activity, action, key in pairs:
         committee = committees.match(activity.committee)
         owner = people.match(activity.owner)
-        if activity.committee:
-            if committee is not None:
-                summary.committees_matched += 1
-            else:
-                summary.committees_unmatched += 1
-        if (owner is None or activity.due_date is None) and not activity.delivered:
-            summary.unassigned += 1
-        if activity.delivered:
-            summary.delivered += 1
+        _count(activity, owner, committee, activity.due_date, summary)
         if action is None:
             created = create_action(
                 s,
@@ -615,20 +654,7 @@ def _update_action(
         )
         changed = True
     if activity.due_date is not None and action.due_date != activity.due_date:
-        before_due: date | None = action.due_date
-        action.due_date = activity.due_date
-        if action.original_due_date is None:
-            action.original_due_date = activity.due_date
-        record_event(
-            s,
-            action,
-            actor,
-            now,
-            "due",
-            before_due.isoformat() if before_due else None,
-            activity.due_date.isoformat(),
-            note,
-        )
+        _set_due(s, actor, action, activity.due_date, now, note)
         changed = True
     if activity.delivered and action.status in OPEN_STATUSES:
         before_status = action.status.value
@@ -643,11 +669,9 @@ def _update_action(
 
 
 def _label(owner: Person | None, committee: Committee | None) -> str:
-    return " / ".join(
-        p
-        for p in (
-            owner.slack_id or owner.name if owner else None,
-            committee.code if committee else None,
-        )
-        if p
+    """`owner_label`, leaving out a part with nothing to show (a person with neither a Slack id
+    nor a name), as the import has always recorded it."""
+    return owner_label(
+        owner if owner is not None and (owner.slack_id or owner.name) else None,
+        committee if committee is not None and committee.code else None,
     )

@@ -323,11 +323,15 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" :")
 
 
-def _next_nonblank(lines: Sequence[Line], i: int) -> Line | None:
-    for ln in lines[i + 1 :]:
-        if not ln.blank:
-            return ln
-    return None
+def _next_nonblank(lines: Sequence[Line]) -> list[Line | None]:
+    """For each position in `lines`, the first non-blank line after it (None at the end)."""
+    after: list[Line | None] = [None] * len(lines)
+    nxt: Line | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        after[i] = nxt
+        if not lines[i].blank:
+            nxt = lines[i]
+    return after
 
 
 def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
@@ -337,6 +341,7 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
     part = "outside"
     ignored = 0
     entries: list[_Entry] = []
+    next_nonblank = _next_nonblank(lines)
 
     for i, line in enumerate(lines):
         if line.blank:
@@ -351,7 +356,7 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
             part = "header"
             continue
         unmarked = with_marker(line).marker is None
-        nxt = _next_nonblank(lines, i)
+        nxt = next_nonblank[i]
         before_entry = nxt is not None and bool(_START.match(nxt.text))
         if (
             before_entry

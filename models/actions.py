@@ -201,13 +201,13 @@ def create_action(
     s.add(action)
     record_event(s, action, actor, now, "created", None, status.value, note)
     if owner is not None or committee is not None:
-        record_event(s, action, actor, now, "assigned", None, _owner_label(owner, committee))
+        record_event(s, action, actor, now, "assigned", None, owner_label(owner, committee))
     if due_date is not None:
         record_event(s, action, actor, now, "due", None, _iso(due_date))
     return _save(s, action)
 
 
-def _owner_label(owner: Person | None, committee: Committee | None) -> str:
+def owner_label(owner: Person | None, committee: Committee | None) -> str:
     parts = []
     if owner is not None:
         parts.append(owner.slack_id or owner.name)
@@ -238,14 +238,14 @@ def assign(
     if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
         raise InvalidInput(f"{action.ref} is {action.status.label}; it cannot be reassigned.")
     _check_version(action, expected_version)
-    before = _owner_label(action.owner, action.committee)
+    before = owner_label(action.owner, action.committee)
     if owner is not None:
         action.owner = owner
         if owner.agency:
             action.lead_agency = owner.agency
     if committee is not None:
         action.committee = committee
-    after = _owner_label(action.owner, action.committee)
+    after = owner_label(action.owner, action.committee)
     if before == after:
         return action
     record_event(s, action, actor, now, "assigned", before or None, after)

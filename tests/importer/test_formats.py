@@ -204,3 +204,21 @@ def test_csv_tracker(tmp_path: Path) -> None:
     first, second = r.activities
     assert first.due_date == date(2027, 2, 1) and first.delivered and first.owner == "Jo Evans"
     assert not second.delivered and second.owner is None
+
+
+def test_csv_row_with_an_impossible_iso_target_date_is_imported_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tracker.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Action", "Owner", "Target date", "Status"])
+        w.writerow(["Publish the newsletter", "Jo Evans", "2020-13-45", "In progress"])
+        w.writerow(["Run an audit", "", "2027-02-01", ""])
+    index = parse_file(path)
+    (r,) = index.reviews
+    first, second = r.activities
+    assert first.text == "Publish the newsletter" and first.due_date is None
+    assert first.owner == "Jo Evans" and first.status == "in_progress"
+    assert second.due_date == date(2027, 2, 1)
+    assert index.warnings == ["row 2: the target date could not be read as a date"]

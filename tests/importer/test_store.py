@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from importer.parse_text import parse_text, parse_text_content
-from importer.store import ImportSummary, store_index
+from importer.store import ImportSummary, _label, store_index
 from models.queries import ActionFilter, list_actions
-from models.schema import Action, ActionEvent, Finding, Person, Review, Status
+from models.schema import Action, ActionEvent, Committee, Finding, Person, Review, Status
 from tests.conftest import SEED
 
 
@@ -167,3 +167,11 @@ def test_cli_bad_file_is_one_line_and_writes_nothing(
     assert code != 0 and out == ""
     assert err.strip().count("\n") == 0 and "index.pdf" in err
     assert counts(session_factory) == (0, 0, 0, 0)
+
+
+def test_assignment_label_leaves_out_an_owner_with_nothing_to_show() -> None:
+    qaec = Committee(code="QAEC", name="Quality Assurance")
+    assert _label(Person(name="", slack_id=None), qaec) == "QAEC"
+    assert _label(Person(name="Jo Evans", slack_id=None), None) == "Jo Evans"
+    assert _label(Person(name="Jo Evans", slack_id="U0JO"), qaec) == "U0JO / QAEC"
+    assert _label(None, None) == ""
