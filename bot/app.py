@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
-from typing import cast
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -26,8 +25,6 @@ from bot.store import Store
 from models.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
-
-_DEPS_ATTR = "_lscb_deps"
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -77,11 +74,5 @@ def create_app(
         logger=logging.getLogger("bot.bolt"),
     )
     register_all(app, deps)
-    setattr(app, _DEPS_ATTR, deps)
     log.info("slack app ready")
     return app
-
-
-def deps_of(app: App) -> Deps:
-    """The storage, client and clock an app was built with (for the scheduler and sandbox)."""
-    return cast(Deps, getattr(app, _DEPS_ATTR))

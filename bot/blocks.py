@@ -19,7 +19,7 @@ from models.actions import UPDATE_WORDS
 from models.brag import Brag, BragResult
 from models.permissions import Actor, Op, available_ops, can_see
 from models.queries import ActionPage, ReviewRow
-from models.schema import Action, ActionEvent, Committee, Review, Status
+from models.schema import Action, ActionEvent, Committee, Review
 
 Block = dict[str, Any]
 
@@ -130,11 +130,6 @@ def placeholders_safe(text: str) -> str:
 def reply(text: str) -> list[Block]:
     """A plain answer (help, refusals, confirmations) as blocks."""
     return text_sections(placeholders_safe(text).split("\n"))
-
-
-def split_blocks(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[list[Block]]:
-    """Blocks in message-sized pieces (a digest that continues in a thread)."""
-    return [list(blocks[i : i + limit]) for i in range(0, len(blocks), limit)] or [[]]
 
 
 def fallback_text(blocks: Sequence[Block], limit: int = 300) -> str:
@@ -326,13 +321,6 @@ def render_action_page(
                 }
             )
     return blocks
-
-
-def brag_counts(brags: Iterable[BragResult]) -> str:
-    counts: dict[Brag, int] = {}
-    for b in brags:
-        counts[b.brag] = counts.get(b.brag, 0) + 1
-    return brag_counts_of(counts)
 
 
 def brag_counts_of(counts: dict[Brag, int]) -> str:
@@ -711,7 +699,3 @@ def modal_value(view: dict[str, Any], block_id: str) -> str | None:
     if isinstance(option, dict) and option.get("value"):
         return str(option["value"])
     return None
-
-
-def status_word(status: Status) -> str:
-    return status.label

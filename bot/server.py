@@ -15,7 +15,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -33,6 +33,8 @@ from models.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from jobs.scheduler import SchedulerHandle
 
 log = logging.getLogger("lscb.server")
 
@@ -193,13 +195,9 @@ def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
 # -------------------------------------------------------------------- the scheduler
 
 
-class _Stoppable(Protocol):
-    def shutdown(self, wait: bool = ...) -> Any: ...
-
-
 def start_scheduler_in_process(
     settings: Settings, session_factory: sessionmaker[Session], client: WebClient, clock: Clock
-) -> Any:
+) -> SchedulerHandle:
     """The scheduler inside `lscb serve`: active if this process holds the database's lock,
     else standing by to take over."""
     from jobs.scheduler import start_scheduler
@@ -207,15 +205,13 @@ def start_scheduler_in_process(
     return start_scheduler(settings, session_factory, client, clock)
 
 
-def stop_scheduler(scheduler: Any) -> None:
-    if scheduler is None:
+def stop_scheduler(handle: SchedulerHandle | None) -> None:
+    if handle is None:
         return
-    stop = getattr(scheduler, "shutdown", None) or getattr(scheduler, "stop", None)
-    if callable(stop):
-        try:
-            stop()
-        except Exception:  # stopping must not hide why we stopped
-            log.exception("scheduler: error while stopping")
+    try:
+        handle.stop()
+    except Exception:  # stopping must not hide why we stopped
+        log.exception("scheduler: error while stopping")
 
 
 # -------------------------------------------------------------------- lscb serve

@@ -175,10 +175,6 @@ def enqueue(s: Session, owed: Iterable[OwedNotice], now: datetime) -> int:
     return added
 
 
-def _is_conversation_id(ref: str) -> bool:
-    return ref[:1] in ("C", "G", "D") and ref[1:].isalnum() and ref.upper() == ref
-
-
 def _is_user_id(ref: str) -> bool:
     return ref[:1] in ("U", "W") and ref[1:].isalnum() and ref.upper() == ref
 

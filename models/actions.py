@@ -43,7 +43,7 @@ def parse_ref(ref: str) -> int:
     return int(m[1])
 
 
-def get_action(s: Session, ref: str, *, for_update: bool = False) -> Action:
+def get_action(s: Session, ref: str) -> Action:
     number = parse_ref(ref)
     stmt = select(Action).where(Action.number == number)
     action = s.scalars(stmt).unique().one_or_none()

@@ -28,10 +28,6 @@ def is_bank_holiday(day: date) -> bool:
     return day in _bank_holidays()
 
 
-def bank_holiday_name(day: date) -> str | None:
-    return _bank_holidays().get(day)
-
-
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_bank_holiday(day)
 

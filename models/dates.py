@@ -88,14 +88,14 @@ def _end_of_month(y: int, m: int) -> date:
     return date(y, m, _cal.monthrange(y, m)[1])
 
 
-def _upcoming(candidate_for_year, today: date, year_given: bool) -> date:  # type: ignore[no-untyped-def]
+def _upcoming(candidate_for_year, today: date) -> date:  # type: ignore[no-untyped-def]
     """With no year given, the next occurrence that is not in the past."""
     for year in range(today.year, today.year + 9):
         try:
             d: date = candidate_for_year(year)
         except DateError:
             continue  # 29 February outside a leap year
-        if year_given or d >= today:
+        if d >= today:
             return d
     raise DateError(f"No such date is coming up. Try {ACCEPTED_FORMS}.")
 
@@ -125,14 +125,14 @@ def parse_date(text: str, today: date) -> date:
         day, month = int(m[1]), MONTHS[m[2]]
         _safe_date(2000, month, day, original)  # validates day/month (2000 is a leap year)
         if m[3] is None:
-            return _upcoming(lambda y: _safe_date(y, month, day, original), today, False)
+            return _upcoming(lambda y: _safe_date(y, month, day, original), today)
         return _safe_date(_year(m[3], today.year), month, day, original)
 
     if m := MONTH_DAY.fullmatch(s):
         day, month = int(m[2]), MONTHS[m[1]]
         _safe_date(2000, month, day, original)
         if m[3] is None:
-            return _upcoming(lambda y: _safe_date(y, month, day, original), today, False)
+            return _upcoming(lambda y: _safe_date(y, month, day, original), today)
         return _safe_date(int(m[3]), month, day, original)
 
     if m := END_OF.fullmatch(s):
@@ -152,7 +152,7 @@ def parse_date(text: str, today: date) -> date:
         month = MONTHS[unit]
         if year_text:
             return _end_of_month(int(year_text), month)
-        return _upcoming(lambda y: _end_of_month(y, month), today, False)
+        return _upcoming(lambda y: _end_of_month(y, month), today)
 
     if m := MONTH_YEAR.fullmatch(s):
         return _end_of_month(int(m[2]), MONTHS[m[1]])

@@ -11,7 +11,6 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, selec
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models.brag import Brag, BragResult, BragRules, BragWindow, brag_window, rate
-from models.calendar import local_date
 from models.errors import InvalidInput
 from models.permissions import Actor
 from models.schema import (
@@ -355,10 +354,6 @@ def load_events(s: Session, action: Action) -> Sequence[ActionEvent]:
         .options(selectinload(ActionEvent.actor))
         .order_by(ActionEvent.id)
     ).all()
-
-
-def days_since(now: datetime, then: datetime) -> int:
-    return (local_date(now) - local_date(then)).days
 
 
 @dataclass(frozen=True)
