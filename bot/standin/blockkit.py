@@ -171,14 +171,8 @@ def _block(block: Mapping[str, Any], path: str) -> list[str]:
         if "text" in block:
             p += _text(block["text"], f"{path}.text", limit=3000)
         if "fields" in block:
-            fields = block["fields"]
-            if not isinstance(fields, list) or not fields:
-                p.append(f"{path}.fields: must be a non-empty array")
-            else:
-                if len(fields) > 10:
-                    p.append(f"{path}.fields: {len(fields)} fields, limit 10")
-                for j, f in enumerate(fields):
-                    p += _text(f, f"{path}.fields[{j}]", limit=2000)
+            for j, f in enumerate(_items(p, block["fields"], f"{path}.fields", "fields", 10)):
+                p += _text(f, f"{path}.fields[{j}]", limit=2000)
         if "accessory" in block:
             p += _element(block["accessory"], f"{path}.accessory", ELEMENTS_IN["section"])
     elif kind == "header":
@@ -217,12 +211,8 @@ def _block(block: Mapping[str, Any], path: str) -> list[str]:
 def _elements(
     block: Mapping[str, Any], path: str, limit: int, allowed: frozenset[str] | None
 ) -> list[str]:
-    elements = block.get("elements")
-    if not isinstance(elements, list) or not elements:
-        return [f"{path}.elements: must be a non-empty array"]
     p: list[str] = []
-    if len(elements) > limit:
-        p.append(f"{path}.elements: {len(elements)} elements, limit {limit}")
+    elements = _items(p, block.get("elements"), f"{path}.elements", "elements", limit)
     seen_action_ids: set[str] = set()
     for j, el in enumerate(elements):
         epath = f"{path}.elements[{j}]"
@@ -271,19 +261,14 @@ def _element(el: Any, path: str, allowed: frozenset[str]) -> list[str]:
         if "options" in el and "option_groups" in el:
             p.append(f"{path}: options and option_groups are exclusive")
         if "option_groups" in el:
-            groups = el["option_groups"]
-            if not isinstance(groups, list) or not groups:
-                p.append(f"{path}.option_groups: must be a non-empty array")
-            else:
-                if len(groups) > 100:
-                    p.append(f"{path}.option_groups: {len(groups)} groups, limit 100")
-                for g, group in enumerate(groups):
-                    gpath = f"{path}.option_groups[{g}]"
-                    if not isinstance(group, Mapping):
-                        p.append(f"{gpath}: must be an object")
-                        continue
-                    p += _text(group.get("label"), f"{gpath}.label", limit=75, plain=True)
-                    p += _options(group, gpath, limit=100, plain=True, allow_url=False)
+            groups = _items(p, el["option_groups"], f"{path}.option_groups", "groups", 100)
+            for g, group in enumerate(groups):
+                gpath = f"{path}.option_groups[{g}]"
+                if not isinstance(group, Mapping):
+                    p.append(f"{gpath}: must be an object")
+                    continue
+                p += _text(group.get("label"), f"{gpath}.label", limit=75, plain=True)
+                p += _options(group, gpath, limit=100, plain=True, allow_url=False)
         else:
             p += _options(el, path, limit=100, plain=True, allow_url=False)
     elif kind == "plain_text_input":
@@ -309,12 +294,10 @@ def _element(el: Any, path: str, allowed: frozenset[str]) -> list[str]:
 def _options(
     holder: Mapping[str, Any], path: str, *, limit: int, plain: bool, allow_url: bool
 ) -> list[str]:
-    options = holder.get("options")
-    if not isinstance(options, list) or not options:
-        return [f"{path}.options: must be a non-empty array"]
     p: list[str] = []
-    if len(options) > limit:
-        p.append(f"{path}.options: {len(options)} options, limit {limit}")
+    options = _items(p, holder.get("options"), f"{path}.options", "options", limit)
+    if not options:
+        return p
     for k, opt in enumerate(options):
         opath = f"{path}.options[{k}]"
         if not isinstance(opt, Mapping):
@@ -387,6 +370,17 @@ def _text(obj: Any, path: str, *, limit: int, plain: bool = False) -> list[str]:
     if len(text) > limit:
         return [f"{path}.text: {len(text)} characters, limit {limit}"]
     return []
+
+
+def _items(problems: list[str], value: Any, path: str, noun: str, limit: int) -> list[Any]:
+    """The items of an array that must be non-empty and hold at most ``limit``; a problem is
+    added when it is not one (and no items are given back) or holds too many (all are)."""
+    if not isinstance(value, list) or not value:
+        problems.append(f"{path}: must be a non-empty array")
+        return []
+    if len(value) > limit:
+        problems.append(f"{path}: {len(value)} {noun}, limit {limit}")
+    return value
 
 
 def _max_str(problems: list[str], obj: Mapping[str, Any], key: str, limit: int, path: str) -> None:

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Reply = tuple[int, Any, dict[str, str]]  # status, JSON body (None: drop the connection), headers
+_DROPPED = 0  # the status of a Reply that drops the connection without an answer
 
 TRANSPORT_FAULTS = frozenset(
     {"rate_limited", "server_error", "unavailable", "timeout", "timeout_after_processing"}
@@ -55,12 +56,15 @@ _FAULT_ERROR = {
     "server_error": "fatal_error",
     "unavailable": "fatal_error",
 }
+_TIMEOUT_FAULTS = frozenset({"timeout", "timeout_after_processing"})
 MAX_HOLD_SECONDS = 30.0
 RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 MAX_MODAL_STACK = 3
 HISTORY_LIMIT = (100, 999)  # conversations.history: default and most messages a page
 REPLIES_LIMIT = (1000, 1000)  # conversations.replies
+LIST_LIMIT = (100, 1000)  # conversations.list: default and most channels a page
+_LIST_CURSOR = re.compile(r"offset:(\d+)", re.ASCII)
 _SLACK_ERROR = re.compile(r"^[a-z][a-z0-9_]*$")
 _JSON_ARGS = ("blocks", "attachments", "view", "files", "metadata")
 _RESPONSE_KEYS = frozenset(
@@ -396,6 +400,25 @@ class SlackStandIn:
         seconds = self.timeout_hold if fault.hold is None else fault.hold
         self._stopping.wait(max(0.0, min(seconds, MAX_HOLD_SECONDS)))
 
+    def _fault_reply(self, fault: _Fault | None) -> Reply | None:
+        """What an injected fault answers, or None when there is no fault.
+
+        An HTTP error status with its error body (and Retry-After when rate limited); a Slack
+        error with HTTP 200; for either timeout, nothing: the connection is held, then dropped.
+        Whether the call is carried out first is the caller's affair.
+        """
+        if fault is None:
+            return None
+        if fault.kind in _FAULT_STATUS:
+            headers = (
+                {"Retry-After": str(fault.retry_after)} if fault.kind == "rate_limited" else {}
+            )
+            return _FAULT_STATUS[fault.kind], _error_body(_FAULT_ERROR[fault.kind]), headers
+        if fault.kind in _TIMEOUT_FAULTS:
+            self._hold(fault)
+            return _DROPPED, None, {}
+        return 200, _error_body(fault.kind), {}
+
     # ---------------------------------------------------------------- interaction helpers
 
     def new_response_url(
@@ -513,22 +536,20 @@ class SlackStandIn:
 
     def _handle_api(self, method: str, raw_args: dict[str, Any], token: str | None) -> Reply:
         spec = method_spec(method)
-        problems = check_call(method, raw_args)
+        args = _decoded(raw_args)
+        problems = check_call(method, _as_checked(args, raw_args))
         if spec is not None and spec.token_required and not token:
             problems.append(f"{method}: no token (send it as an Authorization: Bearer header)")
-        args = _decoded(raw_args)
         fault = self._take_fault(method)
-        status, error, body, headers = 200, None, None, {}
-        transport = fault.kind if fault and fault.kind in TRANSPORT_FAULTS else None
+        kind = fault.kind if fault else None
+        # HTTP errors and timeouts happen whatever was sent; a Slack error stands in for the
+        # method's own answer only once the call has passed Slack's checks.
+        faulted = kind in TRANSPORT_FAULTS
+        error, body = None, None
 
-        if transport in ("rate_limited", "server_error", "unavailable"):
-            assert fault is not None
-            status = _FAULT_STATUS[transport]
-            error = _FAULT_ERROR[transport]
-            body = {"ok": False, "error": error}
-            if transport == "rate_limited":
-                headers["Retry-After"] = str(fault.retry_after)
-        elif transport == "timeout":
+        if kind in _FAULT_STATUS:
+            error = _FAULT_ERROR[kind]
+        elif kind == "timeout":
             error = "timeout"
         elif spec is None:
             error, body = "unknown_method", _problem_body("unknown_method", problems)
@@ -537,15 +558,15 @@ class SlackStandIn:
         elif problems:
             error, body = "invalid_arguments", _problem_body("invalid_arguments", problems)
         elif self.token is not None and token != self.token:
-            error, body = "invalid_auth", {"ok": False, "error": "invalid_auth"}
-        elif fault is not None and transport is None:
-            error, body = fault.kind, {"ok": False, "error": fault.kind}
+            error, body = "invalid_auth", _error_body("invalid_auth")
+        elif kind is not None and not faulted:
+            error, faulted = kind, True
         else:
             try:
                 with self._lock:
                     body = self._dispatch(method, args)
             except SlackError as e:
-                error, body = e.error, {"ok": False, "error": e.error, **e.extra}
+                error, body = e.error, {**_error_body(e.error), **e.extra}
 
         with self._lock:
             self._calls.append(
@@ -554,17 +575,14 @@ class SlackStandIn:
                     args=args,
                     problems=problems,
                     at=self.clock(),
-                    fault=fault.kind if fault else None,
-                    status=status,
+                    fault=kind,
+                    status=_FAULT_STATUS.get(kind or "", 200),
                     error=error,
                 )
             )
         log.debug("stand-in %s: %s", method, error or "ok")
-        if transport in ("timeout", "timeout_after_processing"):
-            assert fault is not None
-            self._hold(fault)
-            return 0, None, {}
-        return status, body, headers
+        reply = self._fault_reply(fault) if faulted else None  # a timeout is held here
+        return reply or (200, body, {})
 
     def _dispatch(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = _METHODS.get(method)
@@ -573,25 +591,23 @@ class SlackStandIn:
         return handler(self, args)
 
     def _handle_upload(self, file_id: str, data: bytes) -> Reply:
-        fault = self._take_fault("upload")
-        if fault and fault.kind in _FAULT_STATUS:
-            return _FAULT_STATUS[fault.kind], {"ok": False, "error": _FAULT_ERROR[fault.kind]}, {}
-        if fault and fault.kind.startswith("timeout"):
-            self._hold(fault)
-            return 0, None, {}
+        # Any fault, "timeout_after_processing" too, stops the file being kept.
+        faulted = self._fault_reply(self._take_fault("upload"))
+        if faulted is not None:
+            return faulted
         with self._lock:
             upload = self._uploads.get(file_id)
             if upload is None:
-                return 404, {"ok": False, "error": "file_not_found"}, {}
+                return 404, _error_body("file_not_found"), {}
             upload.content = data
         return 200, f"OK - {len(data)}", {}
 
     def _handle_response_url(self, rid: str, payload: Any) -> Reply:
         url = f"{self.root_url}/response/{rid}"
-        fault = self._take_fault("response_url")
-        if fault and fault.kind.startswith("timeout"):
-            self._hold(fault)
-            return 0, None, {}
+        # Either timeout is held and dropped here, before anything is carried out or recorded.
+        faulted = self._fault_reply(self._take_fault("response_url"))
+        if faulted is not None and faulted[0] == _DROPPED:
+            return faulted
         problems: list[str] = []
         if not isinstance(payload, dict):
             payload, problems = {}, ["response_url: body must be a JSON object"]
@@ -604,34 +620,29 @@ class SlackStandIn:
                 for p in blockkit.check_blocks_arg(payload["blocks"], "message")
             ]
         problems += [f"response_url: {p}" for p in blockkit.check_message_text(payload.get("text"))]
-        status, error = 200, None
+        reply: Reply = (200, {"ok": True}, {})
         with self._lock:
             target = self._response_urls.get(rid)
             if target is None:
-                status, error = 404, "invalid_url"
+                reply = 404, _error_body("invalid_url"), {}
             elif self.clock() - target.created > RESPONSE_URL_LIFETIME:
-                status, error = 404, "expired_url"
+                reply = 404, _error_body("expired_url"), {}
             elif target.uses >= RESPONSE_URL_USES:
-                status, error = 404, "used_url"
+                reply = 404, _error_body("used_url"), {}
                 problems.append(f"response_url: used more than {RESPONSE_URL_USES} times")
-            elif fault is not None:
-                status = _FAULT_STATUS.get(fault.kind, 200)
-                error = _FAULT_ERROR.get(fault.kind, fault.kind)
+            elif faulted is not None:
+                reply = faulted
             elif problems:
-                status, error = 400, "invalid_blocks"
+                reply = 400, _error_body("invalid_blocks"), {}
             else:
                 target.uses += 1
                 self._apply_response(target, payload)
+            status, error = reply[0], reply[1].get("error")
             self._responses.append(
                 RecordedResponse(url, _decoded(payload), problems, self.clock(), status, error)
             )
         log.debug("stand-in response_url: %s", error or "ok")
-        if error is None:
-            return 200, {"ok": True}, {}
-        headers = {}
-        if fault is not None and fault.kind == "rate_limited":
-            headers["Retry-After"] = str(fault.retry_after)
-        return status, {"ok": False, "error": error}, headers
+        return reply
 
     def _apply_response(self, target: _ResponseUrl, payload: dict[str, Any]) -> None:
         blocks = _as_list(payload.get("blocks"))
@@ -912,19 +923,34 @@ def _require_content(args: dict[str, Any]) -> None:
         raise SlackError("no_text")
 
 
-def _chat_post_message(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
-    _require_content(args)
-    channel = s._postable_channel(args["channel"])
+def _post(
+    s: SlackStandIn, channel: SlackChannel, args: dict[str, Any], *, text: Any, **fields: Any
+) -> PostedMessage:
+    """Keep a message posted by a Web API call: its blocks, attachments and thread from the
+    call's arguments, its text and any other ``fields`` as given."""
     message = PostedMessage(
         channel=channel.id,
         ts=s._new_ts(),
-        text=args.get("text"),
+        text=text,
         blocks=_as_list(args.get("blocks")),
         thread_ts=args.get("thread_ts") or None,
         attachments=_as_list(args.get("attachments")),
-        broadcast=bool(args.get("thread_ts")) and _truthy(args.get("reply_broadcast")),
+        **fields,
     )
     s._messages.append(message)
+    return message
+
+
+def _chat_post_message(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]:
+    _require_content(args)
+    channel = s._postable_channel(args["channel"])
+    message = _post(
+        s,
+        channel,
+        args,
+        text=args.get("text"),
+        broadcast=bool(args.get("thread_ts")) and _truthy(args.get("reply_broadcast")),
+    )
     return {
         "ok": True,
         "channel": channel.id,
@@ -939,17 +965,7 @@ def _chat_post_ephemeral(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any
     user = s._users.get(str(args["user"]))
     if user is None:
         raise SlackError("user_not_found")
-    message = PostedMessage(
-        channel=channel.id,
-        ts=s._new_ts(),
-        text=args.get("text"),
-        blocks=_as_list(args.get("blocks")),
-        thread_ts=args.get("thread_ts") or None,
-        ephemeral=True,
-        user=user.id,
-        attachments=_as_list(args.get("attachments")),
-    )
-    s._messages.append(message)
+    message = _post(s, channel, args, text=args.get("text"), ephemeral=True, user=user.id)
     return {"ok": True, "message_ts": message.ts}
 
 
@@ -1230,16 +1246,13 @@ def _conversations_list(s: SlackStandIn, args: dict[str, Any]) -> dict[str, Any]
     """Channels of the given types, as Slack lists them: private ones only where the app is a
     member, direct messages only when asked for; paged by an opaque cursor."""
     types = {t.strip() for t in str(args.get("types") or "public_channel").split(",") if t.strip()}
-    exclude_archived = str(args.get("exclude_archived", "")).lower() in ("1", "true")
-    try:
-        limit = int(args.get("limit") or 100)
-    except ValueError:
-        raise SlackError("invalid_limit") from None
-    limit = 100 if limit <= 0 else min(limit, 1000)
+    exclude_archived = _truthy(args.get("exclude_archived"))
+    limit = _limit_arg(args, *LIST_LIMIT)
     cursor = str(args.get("cursor") or "")
-    if cursor and not cursor.startswith("offset:"):
+    offset = _LIST_CURSOR.fullmatch(cursor)
+    if cursor and offset is None:
         raise SlackError("invalid_cursor")
-    start = int(cursor.split(":", 1)[1]) if cursor else 0
+    start = int(offset.group(1)) if offset else 0
 
     def listed(c: SlackChannel) -> bool:
         if c.is_im:
@@ -1339,16 +1352,8 @@ def _files_complete_upload(s: SlackStandIn, args: dict[str, Any]) -> dict[str, A
         upload.completed = True
         upload.channel_id = channel.id if channel else None
     if channel is not None:
-        s._messages.append(
-            PostedMessage(
-                channel=channel.id,
-                ts=s._new_ts(),
-                text=args.get("initial_comment"),
-                blocks=_as_list(args.get("blocks")),
-                thread_ts=args.get("thread_ts") or None,
-                files=[u.id for u, _ in uploads],
-            )
-        )
+        # No attachments: the method takes none (check_call refuses the call before this).
+        _post(s, channel, args, text=args.get("initial_comment"), files=[u.id for u, _ in uploads])
     return {
         "ok": True,
         "files": [
@@ -1391,18 +1396,32 @@ _METHODS: dict[str, Callable[[SlackStandIn, dict[str, Any]], dict[str, Any]]] = 
 # -------------------------------------------------------------------- HTTP plumbing
 
 
+def _error_body(error: str) -> dict[str, Any]:
+    return {"ok": False, "error": error}
+
+
 def _problem_body(error: str, problems: list[str]) -> dict[str, Any]:
-    return {"ok": False, "error": error, "response_metadata": {"messages": problems}}
+    return {**_error_body(error), "response_metadata": {"messages": problems}}
 
 
 def _decoded(args: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(args)
     for key in _JSON_ARGS:
         if isinstance(out.get(key), str):
-            # Invalid JSON is left as sent: check_call has reported it.
+            # Invalid JSON is left as sent, for check_call to report.
             with contextlib.suppress(ValueError):
                 out[key] = json.loads(out[key])
     return out
+
+
+def _as_checked(args: dict[str, Any], raw_args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments for check_call: JSON text decoded to an array or object is passed decoded,
+    so it is not decoded again; anything else goes as sent, so that check_call reports invalid
+    JSON, and JSON that is not an array or object (``null``, say), just as it always has."""
+    return {
+        k: v if k in _JSON_ARGS and isinstance(v, list | dict) else raw_args[k]
+        for k, v in args.items()
+    }
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -1479,7 +1498,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(*reply)
 
     def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
-        if status == 0:  # a held "timeout": drop the connection without an answer
+        if status == _DROPPED:  # a held "timeout": drop the connection without an answer
             self.close_connection = True
             return
         if isinstance(body, str):

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.standin import SlackChannel, SlackStandIn, SlackUser
+from tests.standin.conftest import error_of
 
 JANE = SlackUser("U0JANE", "jane.smith", real_name="Jane Smith")
 
@@ -34,17 +34,6 @@ def slack():
         clock=Clock(),
     ) as standin:
         yield standin
-
-
-@pytest.fixture
-def client(slack):
-    return WebClient(token="xoxb-test", base_url=slack.base_url, retry_handlers=[])
-
-
-def error_of(call) -> str:
-    with pytest.raises(SlackApiError) as raised:
-        call()
-    return raised.value.response["error"]
 
 
 def section(block_id: str) -> list[dict]:
@@ -291,6 +280,27 @@ def test_conversations_list_pages_channels_as_slack_does() -> None:
         everything = client.conversations_list(limit=100)["channels"]
         assert "old" in [c["name"] for c in everything]  # public only by default, archived kept
         assert "ours" not in [c["name"] for c in everything]
+
+
+@pytest.mark.parametrize("cursor", ["offset:abc", "offset:", "offset:-2", "page:2"])
+def test_conversations_list_answers_a_cursor_it_did_not_hand_out_with_invalid_cursor(
+    slack, client, cursor
+):
+    assert error_of(lambda: client.conversations_list(cursor=cursor)) == "invalid_cursor"
+    [call] = slack.calls_to("conversations.list")
+    assert (call.status, call.error, call.args["cursor"]) == (200, "invalid_cursor", cursor)
+
+
+def test_conversations_list_limit_and_exclude_archived_are_read_as_elsewhere(slack, client):
+    slack.add_channel("C0OLD", "old", is_archived=True)
+    assert error_of(lambda: client.conversations_list(limit="lots")) == "invalid_limit"
+    listed = client.conversations_list(limit=0, exclude_archived="true")
+    assert [c["id"] for c in listed["channels"]] == ["C0PDC", "C0QAEC"]
+    page = client.conversations_list(limit=1)
+    assert page["response_metadata"]["next_cursor"] == "offset:1"
+    assert [c["id"] for c in client.conversations_list(limit=1, cursor="offset:1")["channels"]] == [
+        "C0PDC"
+    ]
 
 
 def test_team_id_is_accepted_on_any_method() -> None:

@@ -3,6 +3,8 @@
 import json
 import logging
 import time
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +20,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.standin import SlackChannel, SlackStandIn, SlackUser
+from tests.standin.conftest import error_of
 
 JANE = SlackUser("U0JANE", "jane.smith", real_name="Jane Smith", email="jane@example.org")
 OMAR = SlackUser("U0OMAR", "omar", real_name="Omar Khan", tz="Europe/Paris", deleted=True)
@@ -29,17 +32,6 @@ NO_WAIT = FixedValueRetryIntervalCalculator(fixed_internal=0)
 def slack():
     with SlackStandIn(users=[JANE, OMAR], channels=[QAEC]) as standin:
         yield standin
-
-
-@pytest.fixture
-def client(slack):
-    return WebClient(token="xoxb-test", base_url=slack.base_url, retry_handlers=[])
-
-
-def error_of(call) -> str:
-    with pytest.raises(SlackApiError) as raised:
-        call()
-    return raised.value.response["error"]
 
 
 def test_post_message_answers_ts_and_channel_and_is_kept(slack, client):
@@ -339,6 +331,45 @@ def test_upload_v2_goes_through_the_upload_url_to_the_channel(slack, client):
         "files.completeUploadExternal",
     ]
     assert slack.problems() == []
+
+
+def post_to(url: str, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data)) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, dict(refused.headers), refused.read()
+
+
+def test_upload_fault_with_a_slack_error_answers_that_error_and_keeps_nothing(slack, client):
+    slack.fail_next("upload", "invalid_auth")
+    url = client.files_getUploadURLExternal(filename="board.csv", length=3)["upload_url"]
+    status, _, body = post_to(url, b"a,b")
+    assert (status, json.loads(body)) == (200, {"ok": False, "error": "invalid_auth"})
+    [upload] = slack.uploads.values()
+    assert upload.content is None
+    # slack_sdk only looks at the status, so the file is found missing when completing.
+    slack.fail_next("upload", "invalid_auth")
+    complete = client.files_upload_v2
+    assert error_of(lambda: complete(channel="C0QAEC", content="a,b", filename="b.csv")) == (
+        "file_not_found"
+    )
+    assert slack.messages() == []
+    assert post_to(url, b"a,b")[0] == 200 and slack.uploads[upload.id].content == b"a,b"
+
+
+def test_upload_faults_answer_http_errors_as_the_web_api_does(slack, client):
+    url = client.files_getUploadURLExternal(filename="board.csv", length=3)["upload_url"]
+    slack.fail_next("upload", "rate_limited", retry_after=4)
+    slack.fail_next("upload", "server_error")
+    status, headers, body = post_to(url, b"a,b")
+    assert (status, headers.get("Retry-After"), json.loads(body)["error"]) == (
+        429,
+        "4",
+        "ratelimited",
+    )
+    assert post_to(url, b"a,b")[0] == 500
+    assert post_to(url, b"a,b")[0] == 200
 
 
 # ---------------------------------------------------------------- response_url
