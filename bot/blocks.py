@@ -16,7 +16,7 @@ from typing import Any
 
 from bot import ids
 from models.actions import UPDATE_WORDS
-from models.brag import Brag, BragResult
+from models.brag import BRAG_ORDER, Brag, BragResult
 from models.permissions import Actor, Op, available_ops, can_see
 from models.queries import ActionPage, ReviewRow
 from models.schema import Action, ActionEvent, Committee, Review
@@ -33,14 +33,6 @@ MAX_METADATA = 3000
 PAGE_SIZE = 20
 LIST_TEXT = 180  # characters of an action's text in a list line
 
-BRAG_LABEL = {
-    Brag.RED: "Red",
-    Brag.AMBER: "Amber",
-    Brag.GREEN: "Green",
-    Brag.BLUE: "Blue",
-    Brag.UNASSIGNED: "Unassigned",
-    Brag.CANCELLED: "Cancelled",
-}
 BUTTON_LABEL = {
     Op.UPDATE: (ids.BUTTON_UPDATE, "Update"),
     Op.NOTE: (ids.BUTTON_NOTE, "Note"),
@@ -150,7 +142,7 @@ def redacted(action: Action, viewer: Actor, shared: bool) -> bool:
 
 
 def brag_badge(brag: BragResult) -> str:
-    label = BRAG_LABEL[brag.brag]
+    label = brag.brag.label
     if brag.awaiting_signoff:
         label += " (awaiting sign-off)"
     return f"{brag.brag.emoji} {label}"
@@ -324,7 +316,7 @@ def render_action_page(
 
 
 def brag_counts_of(counts: dict[Brag, int]) -> str:
-    order = [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED, Brag.CANCELLED]
+    order = (*BRAG_ORDER, Brag.CANCELLED)
     return " ".join(f"{b.emoji} {counts[b]}" for b in order if counts.get(b)) or "none"
 
 
@@ -447,7 +439,7 @@ def build_home(
     mine_blocks: list[Block] = []
     for b in order:
         mine_blocks += _home_group(
-            f"{b.emoji} {BRAG_LABEL[b]}", groups[b], viewer, per_group, "`/lscb actions mine`"
+            f"{b.emoji} {b.label}", groups[b], viewer, per_group, "`/lscb actions mine`"
         )
     mine_blocks += _home_group(
         ":hourglass: Complete, awaiting sign-off",

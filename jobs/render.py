@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
-from models.brag import Brag, BragResult
+from models.brag import BRAG_ORDER, Brag, BragResult
 from models.calendar import local_date
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ MAX_BLOCKS = 50
 PART_BLOCKS = 48  # leaves room for the "continued" line
 SECTION_CHARS = 2900  # under Slack's 3000 per section text
 TEXT_CHARS = 140  # an action's text as shown in a list
-BRAG_ORDER = (Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED)
 
 
 _MRKDWN_RESERVED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -247,7 +246,7 @@ def _committee_code(snap: Snapshot, committee_id: int | None) -> str:
 def brag_counts_text(results: Iterable[BragResult], blue_before: int = 0) -> str:
     counts = Counter(r.brag for r in results)
     counts[Brag.BLUE] += blue_before
-    return "  ".join(f"{b.emoji} {b.value.capitalize()} *{counts.get(b, 0)}*" for b in BRAG_ORDER)
+    return brag_counts_text_from_counter(counts)
 
 
 def committee_digest(
@@ -390,4 +389,4 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
 
 
 def brag_counts_text_from_counter(counts: Counter[Brag]) -> str:
-    return "  ".join(f"{b.emoji} {b.value.capitalize()} *{counts.get(b, 0)}*" for b in BRAG_ORDER)
+    return "  ".join(f"{b.emoji} {b.label} *{counts.get(b, 0)}*" for b in BRAG_ORDER)

@@ -38,6 +38,15 @@ class Brag(enum.StrEnum):
             "cancelled": ":heavy_minus_sign:",
         }[self.value]
 
+    @property
+    def label(self) -> str:
+        """The rating as people write it: Red, Amber, Green, Blue, Unassigned, Cancelled."""
+        return self.value.capitalize()
+
+
+# The ratings in the order boards read them, worst first (cancelled actions are not rated).
+BRAG_ORDER: tuple[Brag, ...] = (Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED)
+
 
 @dataclass(frozen=True)
 class BragRules:

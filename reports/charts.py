@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from models.brag import BRAG_ORDER as RATINGS
+
 # The stack, bottom first, and how each rating is drawn. Also used for the workbook's fills.
-BRAG_ORDER: tuple[str, ...] = ("red", "amber", "green", "blue", "unassigned")
+BRAG_ORDER: tuple[str, ...] = tuple(b.value for b in RATINGS)
 BRAG_COLOURS: dict[str, str] = {
     "blue": "#0070C0",
     "red": "#C00000",

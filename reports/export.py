@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from models.brag import Brag, BragResult, BragRules, rate
+from models.brag import BRAG_ORDER, Brag, BragResult, BragRules, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
 from models.permissions import Actor, can_see
@@ -39,14 +39,7 @@ NO_COMMITTEE = "(none)"
 NO_REVIEW_TYPE = "(no review)"
 
 # Summary and chart columns, in the order boards read them.
-BRAG_COLUMNS: tuple[Brag, ...] = (
-    Brag.RED,
-    Brag.AMBER,
-    Brag.GREEN,
-    Brag.BLUE,
-    Brag.UNASSIGNED,
-    Brag.CANCELLED,
-)
+BRAG_COLUMNS: tuple[Brag, ...] = (*BRAG_ORDER, Brag.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -219,10 +212,6 @@ STATUS_VALUES = {
 }
 
 
-def brag_label(b: Brag) -> str:
-    return b.value.title()
-
-
 def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
     a = line.action
     signed_on = local_date(a.signed_off_at, tz) if a.signed_off_at else None
@@ -239,7 +228,7 @@ def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
             a.due_date,
             a.original_due_date,
             a.status.label.capitalize(),
-            brag_label(line.brag.brag),
+            line.brag.brag.label,
             None,
             None,
             None,
@@ -258,7 +247,7 @@ def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
         a.due_date,
         a.original_due_date,
         a.status.label.capitalize(),
-        brag_label(line.brag.brag),
+        line.brag.brag.label,
         a.latest_progress,
         a.evidence_of_completion,
         a.evidence_of_impact,
@@ -485,7 +474,7 @@ def _table_sheet(wb: Any, t: _Table) -> tuple[str, str]:
     ws.append([w.cell(h, "head") for h in t.headers])
     by_value = None
     if t.brag_column is not None:
-        by_value = {t.brag_column: {brag_label(b): w.style_id(f"brag:{b.value}") for b in Brag}}
+        by_value = {t.brag_column: {b.label: w.style_id(f"brag:{b.value}") for b in Brag}}
     xml = rows_xml(t.rows, [w.style_id(k) for k in t.styles], by_value=by_value)
     last = f"{get_column_letter(len(t.headers))}{len(t.rows) + 1}"
     ws.auto_filter.ref = f"A1:{last}"
