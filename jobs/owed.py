@@ -24,7 +24,6 @@ from models.calendar import (
     first_working_day_of_quarter,
     is_working_day,
     local_date,
-    next_working_day,
 )
 from models.org import DAYS
 from models.outbox import JobRun, Notice, NoticeState
@@ -294,9 +293,8 @@ def window_start(s: Session, job: str, now: datetime) -> datetime:
 # ---------------------------------------------------------------- calendar helpers
 
 
-@lru_cache(maxsize=4096)
-def _nwd(day: date) -> date:
-    return next_working_day(day)
+# The next working day from a day (itself when it is one), memoised.
+_nwd = effective_deadline
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from models.calendar import (
     LONDON,
-    is_working_day,
+    add_working_days,
     local_date,
     next_working_day,
     working_days_between,
@@ -103,10 +103,7 @@ def last_overdue_due_date(today: date) -> date:
     `effective_deadline` never decreases as the due date grows, so the due dates overdue today
     are exactly those on or before this one: the last working day before today.
     """
-    day = today - timedelta(days=1)
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
+    return add_working_days(today, -1)
 
 
 @dataclass(frozen=True)
