@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -551,20 +551,12 @@ class Dispatcher:
                 parts_sent, thread_ts = 1, found
             if total > 1 and thread_ts:
                 reply_ids = {part_block_id(marker, i): i for i in range(1, total)}
-                cursor: str | None = None
-                for _ in range(20):
-                    args: dict[str, Any] = {"channel": channel, "ts": thread_ts, "limit": 200}
-                    if cursor:
-                        args["cursor"] = cursor
-                    page = self.client.conversations_replies(**args)
-                    for m in page.get("messages") or []:
-                        for b in m.get("blocks") or []:
-                            i = reply_ids.get(str(b.get("block_id")))
-                            if i is not None:
-                                parts_sent = max(parts_sent, i + 1)
-                    cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                    if not cursor:
-                        break
+                replies = {"channel": channel, "ts": thread_ts, "limit": 200}
+                for m in self._messages("conversations_replies", replies):
+                    for b in m.get("blocks") or []:
+                        i = reply_ids.get(str(b.get("block_id")))
+                        if i is not None:
+                            parts_sent = max(parts_sent, i + 1)
             return parts_sent, thread_ts
         except SlackApiError as e:
             code = str(e.response.get("error") or "unknown")
@@ -572,16 +564,18 @@ class Dispatcher:
             return parts_sent, thread_ts
 
     def _find_marker(self, method: str, args: dict[str, Any], block_id: str) -> str | None:
+        for m in self._messages(method, args):
+            if any(str(b.get("block_id")) == block_id for b in m.get("blocks") or []):
+                return str(m["ts"])
+        return None
+
+    def _messages(self, method: str, args: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The messages of a conversation read (history or replies), page after page, at most
+        20 pages."""
         cursor: str | None = None
         for _ in range(20):
-            call_args = dict(args)
-            if cursor:
-                call_args["cursor"] = cursor
-            page = getattr(self.client, method)(**call_args)
-            for m in page.get("messages") or []:
-                if any(str(b.get("block_id")) == block_id for b in m.get("blocks") or []):
-                    return str(m["ts"])
+            page = getattr(self.client, method)(**args, **({"cursor": cursor} if cursor else {}))
+            yield from page.get("messages") or []
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
-                return None
-        return None
+                return

@@ -37,6 +37,7 @@ from bot.settings import Settings
 from jobs.outbox import Dispatcher
 from jobs.owed import JOB_NAMES, REMINDER_TIME
 from jobs.runner import run_jobs
+from jobs.slack import notice_retry_handlers
 from models.brag import BragRules
 from models.clock import Clock
 from models.schema import Committee
@@ -293,7 +294,7 @@ def notices_client(client: WebClient) -> WebClient:
         token=client.token,
         base_url=client.base_url,
         timeout=client.timeout,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+        retry_handlers=notice_retry_handlers(),
     )
 
 

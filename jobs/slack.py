@@ -17,6 +17,11 @@ class SlackNotConfigured(RuntimeError):
     pass
 
 
+def notice_retry_handlers() -> list[RetryHandler]:
+    """HTTP 429 only, honouring Retry-After: Slack did nothing with the request."""
+    return [RateLimitErrorRetryHandler(max_retry_count=3)]
+
+
 def make_client(settings: Settings, *, timeout: int = DEFAULT_TIMEOUT) -> WebClient:
     """A WebClient on settings' token and base URL.
 
@@ -31,12 +36,9 @@ def make_client(settings: Settings, *, timeout: int = DEFAULT_TIMEOUT) -> WebCli
                 "SLACK_API_BASE_URL to a local stand-in)"
             )
         token = STANDIN_TOKEN
-    retry: list[RetryHandler] = [RateLimitErrorRetryHandler(max_retry_count=3)]
-    if settings.slack_api_base_url:
-        return WebClient(
-            token=token,
-            base_url=settings.slack_api_base_url,
-            timeout=timeout,
-            retry_handlers=retry,
-        )
-    return WebClient(token=token, timeout=timeout, retry_handlers=retry)
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_base_url or WebClient.BASE_URL,
+        timeout=timeout,
+        retry_handlers=notice_retry_handlers(),
+    )
