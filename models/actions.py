@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused
-from models.permissions import Actor, Op, check
+from models.permissions import FROM_STATUSES, Actor, Op, check
 from models.schema import Action, ActionEvent, Committee, Finding, Person, Rating, Review, Status
 
 REF_RE = re.compile(r"^\s*a\s*-?\s*(\d{1,9})\s*$", re.IGNORECASE)
@@ -235,8 +235,9 @@ def assign(
         and committee.id not in actor.chairs
     ):
         raise Refused(f"Moving {action.ref} to {committee.code} needs its chair or an admin.")
-    if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
-        raise InvalidInput(f"{action.ref} is {action.status.label}; it cannot be reassigned.")
+    _require_status(
+        action, Op.ASSIGN, f"{action.ref} is {action.status.label}; it cannot be reassigned."
+    )
     _check_version(action, expected_version)
     before = owner_label(action.owner, action.committee)
     if owner is not None:
@@ -252,14 +253,21 @@ def assign(
     return _save(s, action)
 
 
-def _require_open(action: Action, what: str) -> None:
+def _require_status(action: Action, op: Op, refusal: str) -> None:
+    """Refuse, with `refusal`, an operation its action's status does not allow."""
+    if action.status not in FROM_STATUSES[op]:
+        raise InvalidInput(refusal)
+
+
+def _require_open(action: Action, op: Op, what: str) -> None:
     if action.status == Status.COMPLETE:
-        raise InvalidInput(
+        refusal = (
             f"{action.ref} is complete and awaiting sign-off, so it cannot be {what}. "
             f"The chair can `/lscb reopen {action.ref} <reason>` if more work is needed."
         )
-    if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
-        raise InvalidInput(f"{action.ref} is {action.status.label}, so it cannot be {what}.")
+    else:
+        refusal = f"{action.ref} is {action.status.label}, so it cannot be {what}."
+    _require_status(action, op, refusal)
 
 
 def update(
@@ -279,7 +287,7 @@ def update(
             f"“{word[:30]}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.", field="word"
         )
     action = _load(s, actor, Op.UPDATE, ref)
-    _require_open(action, "updated")
+    _require_open(action, Op.UPDATE, "updated")
     _check_version(action, expected_version)
     note = _text(note, "The note", required=False, field="note")
     if isinstance(target, Status):
@@ -313,8 +321,7 @@ def add_note(
     expected_version: int | None = None,
 ) -> Action:
     action = _load(s, actor, Op.NOTE, ref)
-    if action.status == Status.CANCELLED:
-        raise InvalidInput(f"{action.ref} is cancelled; notes can no longer be added.")
+    _require_status(action, Op.NOTE, f"{action.ref} is cancelled; notes can no longer be added.")
     body = _text(text, "A progress note", field="text")
     _check_version(action, expected_version)
     action.latest_progress = body
@@ -332,7 +339,7 @@ def mark_done(
     expected_version: int | None = None,
 ) -> Action:
     action = _load(s, actor, Op.DONE, ref)
-    _require_open(action, "marked done again")
+    _require_open(action, Op.DONE, "marked done again")
     body = _text(
         evidence,
         f"Evidence of completion (what was done, and where it can be seen) for {action.ref}",
@@ -354,11 +361,12 @@ def sign_off(
     expected_version: int | None = None,
 ) -> Action:
     action = _load(s, actor, Op.SIGNOFF, ref)
-    if action.status != Status.COMPLETE:
-        raise InvalidInput(
-            f"{action.ref} is {action.status.label}: only a complete action can be signed off. "
-            f"Its owner marks it done first with `/lscb done {action.ref} <evidence>`."
-        )
+    _require_status(
+        action,
+        Op.SIGNOFF,
+        f"{action.ref} is {action.status.label}: only a complete action can be signed off. "
+        f"Its owner marks it done first with `/lscb done {action.ref} <evidence>`.",
+    )
     body = _text(impact, "Evidence of impact", required=False, field="impact")
     _check_version(action, expected_version)
     action.signed_off_at = now
@@ -378,10 +386,11 @@ def reopen(
     expected_version: int | None = None,
 ) -> Action:
     action = _load(s, actor, Op.REOPEN, ref)
-    if action.status not in (Status.COMPLETE, Status.SIGNED_OFF):
-        raise InvalidInput(
-            f"{action.ref} is {action.status.label}; only a complete action can be reopened."
-        )
+    _require_status(
+        action,
+        Op.REOPEN,
+        f"{action.ref} is {action.status.label}; only a complete action can be reopened.",
+    )
     body = _text(reason, f"A reason for reopening {action.ref}", field="reason")
     _check_version(action, expected_version)
     action.signed_off_at = None
@@ -401,10 +410,9 @@ def change_due(
     expected_version: int | None = None,
 ) -> Action:
     action = _load(s, actor, Op.DUE, ref)
-    if action.status in (Status.SIGNED_OFF, Status.CANCELLED, Status.COMPLETE):
-        raise InvalidInput(
-            f"{action.ref} is {action.status.label}; its due date can no longer change."
-        )
+    _require_status(
+        action, Op.DUE, f"{action.ref} is {action.status.label}; its due date can no longer change."
+    )
     today = local_date(now)
     try:
         new_date = read_due_date(when, today) if isinstance(when, str) else when
@@ -442,8 +450,7 @@ def cancel(
     expected_version: int | None = None,
 ) -> Action:
     action = _load(s, actor, Op.CANCEL, ref)
-    if action.status in (Status.SIGNED_OFF, Status.CANCELLED):
-        raise InvalidInput(f"{action.ref} is already {action.status.label}.")
+    _require_status(action, Op.CANCEL, f"{action.ref} is already {action.status.label}.")
     body = _text(reason, f"A reason for cancelling {action.ref} (superseded, merged, ...)")
     _check_version(action, expected_version)
     return _move(s, action, actor, now, "cancel", Status.CANCELLED, body)

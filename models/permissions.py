@@ -146,24 +146,30 @@ def _committee(action: Action) -> str:
     return action.committee.code if action.committee is not None else "its committee"
 
 
+# The statuses each change can start from. The operations refuse any other (each saying why in
+# its own words); messages offer a button only where the status fits.
+FROM_STATUSES: dict[Op, frozenset[Status]] = {
+    Op.UPDATE: OPEN_STATUSES,
+    Op.NOTE: frozenset(Status) - {Status.CANCELLED},
+    Op.DONE: OPEN_STATUSES,
+    Op.DUE: OPEN_STATUSES,
+    Op.SIGNOFF: frozenset({Status.COMPLETE}),
+    Op.REOPEN: frozenset({Status.COMPLETE, Status.SIGNED_OFF}),
+    Op.ASSIGN: OPEN_STATUSES | {Status.COMPLETE},
+    Op.CANCEL: frozenset(Status) - {Status.SIGNED_OFF, Status.CANCELLED},
+}
+
+
 def available_ops(actor: Actor, action: Action) -> frozenset[Op]:
     """What `actor` could do to `action` now: allowed for them and fitting its status.
 
     Messages show a button only for these; the operations themselves check again.
     """
-    status = action.status
-    is_open = status in OPEN_STATUSES
-    fits = {
-        Op.UPDATE: is_open,
-        Op.NOTE: status != Status.CANCELLED,
-        Op.DONE: is_open,
-        Op.DUE: is_open,
-        Op.SIGNOFF: status == Status.COMPLETE,
-        Op.REOPEN: status in (Status.COMPLETE, Status.SIGNED_OFF),
-        Op.ASSIGN: is_open or status == Status.COMPLETE,
-        Op.CANCEL: status not in (Status.SIGNED_OFF, Status.CANCELLED),
-    }
-    return frozenset(op for op, ok in fits.items() if ok and check(actor, op, action))
+    return frozenset(
+        op
+        for op, statuses in FROM_STATUSES.items()
+        if action.status in statuses and check(actor, op, action)
+    )
 
 
 def can_see_review(actor: Actor, review: Review) -> Decision:
