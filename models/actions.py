@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused
+from models.people import person_by_slack_id
 from models.permissions import FROM_STATUSES, Actor, Op, check
 from models.schema import Action, ActionEvent, Committee, Finding, Person, Rating, Review, Status
 
@@ -61,7 +62,7 @@ def get_visible_action(s: Session, actor: Actor, ref: str) -> Action:
 
 
 def actor_for_slack_id(s: Session, slack_id: str) -> Actor:
-    person = s.scalars(select(Person).where(Person.slack_id == slack_id)).one_or_none()
+    person = person_by_slack_id(s, slack_id)
     return Actor.of(person) if person is not None else Actor.stranger(slack_id)
 
 
@@ -291,12 +292,9 @@ def update(
     _check_version(action, expected_version)
     note = _text(note, "The note", required=False, field="note")
     if isinstance(target, Status):
-        if action.status == target:
-            before = after = target.value
-        else:
-            before, after = action.status.value, target.value
-            action.status = target
-        record_event(s, action, actor, now, "status", before, after, note)
+        before = action.status.value
+        action.status = target
+        record_event(s, action, actor, now, "status", before, target.value, note)
     else:
         before_rating = action.owner_rating.value if action.owner_rating else None
         action.owner_rating = target

@@ -305,7 +305,8 @@ def find_review(s: Session, ref: str) -> Review | None:
     ref = ref.strip()
     if ref.upper().startswith("R-") and ref[2:].isdigit():
         return s.scalars(select(Review).where(Review.number == int(ref[2:]))).one_or_none()
-    matches = s.scalars(select(Review).where(Review.name.ilike(f"%{ref}%"))).all()
+    # A name must fit one review: two matches are as good as none.
+    matches = s.scalars(select(Review).where(Review.name.ilike(f"%{ref}%")).limit(2)).all()
     return matches[0] if len(matches) == 1 else None
 
 
