@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
 from models import actions as ops
 from models.actions import create_action, next_review_number, owner_label, record_event
-from models.calendar import local_date
 from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor
 from models.schema import OPEN_STATUSES, Action, Committee, Finding, Person, Review, Status
@@ -399,7 +398,11 @@ def _store_by_ref(
         attempt("lead agency", agency)
 
     if activity.due_date is not None and action.due_date != activity.due_date:
-        attempt("target date", lambda: _change_due(s, actor, action, activity.due_date, now, note))
+        due = activity.due_date
+        attempt(
+            "target date",
+            lambda: ops.change_due(s, actor, ref, when=due, reason=note, now=now, allow_past=True),
+        )
 
     was_complete = action.status in (Status.COMPLETE, Status.SIGNED_OFF)
     _apply_status(s, actor, action, activity, now, attempt, refused)
@@ -419,19 +422,6 @@ def _store_by_ref(
     else:
         summary.actions_unchanged += 1
     summary.not_applied.extend(f"{ref}: {r}" for r in refused)
-
-
-def _change_due(
-    s: Session, actor: Actor, action: Action, new: date | None, now: datetime, note: str
-) -> None:
-    """A tracker's target date: through `change_due`, except that a tracker may carry a date
-    already past, which `change_due` refuses for people typing one; that is recorded as the
-    import of documents records it."""
-    assert new is not None
-    if new >= local_date(now) or action.status not in _OPEN:
-        ops.change_due(s, actor, action.ref, when=new, reason=note, now=now)
-        return
-    _set_due(s, actor, action, new, now, note)
 
 
 def _set_due(s: Session, actor: Actor, action: Action, new: date, now: datetime, note: str) -> None:
@@ -596,6 +586,7 @@ def _store_actions(
                 else None,
                 source_key=key,
                 note="imported" + (": reported as delivered" if activity.delivered else ""),
+                allow_past=True,
             )
             if activity.status == Status.CANCELLED.value and not activity.delivered:
                 ops.cancel(

@@ -170,13 +170,16 @@ def create_action(
     evidence_of_completion: str | None = None,
     source_key: str | None = None,
     note: str | None = None,
+    allow_past: bool = False,
 ) -> Action:
+    """A new action. `allow_past`: a document being imported may state a due date already
+    past; a person giving one is refused."""
     decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
     if not decision:
         raise Refused(decision.reason)
     body = _text(text, "The action's text", field="text")
     assert body is not None
-    if due_date is not None and due_date < local_date(now) and source_key is None:
+    if due_date is not None and due_date < local_date(now) and not allow_past:
         raise InvalidInput(
             f"{due_date:%d/%m/%Y} is in the past; a due date must be today or later.",
             field="due_date",
@@ -406,7 +409,10 @@ def change_due(
     reason: str | None,
     now: datetime,
     expected_version: int | None = None,
+    allow_past: bool = False,
 ) -> Action:
+    """A new due date, with the reason (needed once the action has one). `allow_past`: as for
+    `create_action`, a date an imported document states may be past."""
     action = _load(s, actor, Op.DUE, ref)
     _require_status(
         action, Op.DUE, f"{action.ref} is {action.status.label}; its due date can no longer change."
@@ -416,7 +422,7 @@ def change_due(
         new_date = read_due_date(when, today) if isinstance(when, str) else when
     except DateError as e:
         raise InvalidInput(str(e), field="when") from None
-    if new_date < today:
+    if new_date < today and not allow_past:
         raise InvalidInput(
             f"{new_date:%d/%m/%Y} is in the past; a due date must be today or later.",
             field="when",
