@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.cli import (
     CliContext,
@@ -70,8 +70,8 @@ def cmd_org_load(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     with store.session_factory.begin() as s:
         summary = apply_org(s, org)
-        committees = len(s.scalars(select(Committee.id)).all())
-        people = len(s.scalars(select(Person.id)).all())
+        committees = s.scalars(select(func.count()).select_from(Committee)).one()
+        people = s.scalars(select(func.count()).select_from(Person)).one()
     result = {
         "committees": committees,
         "people": people,

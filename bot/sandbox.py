@@ -29,6 +29,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -234,6 +235,7 @@ class Sandbox:
         self._background: _CountingExecutor | None = None
         self._channels: dict[str, SlackChannel] = {}
         self._names: dict[str, str] = {}
+        self._jobs_client: WebClient | None = None  # the jobs' Slack client, built on first use
         self.out: IO[str] = io.StringIO()
 
     # ---------------------------------------------------------------- start and stop
@@ -292,6 +294,7 @@ class Sandbox:
         if self.store is not None:
             self.store.close()
             self.store = None
+        self._jobs_client = None  # it talked to this run's stand-in
 
     def _users_of(self, org: OrgFile) -> list[SlackUser]:
         users = []
@@ -765,18 +768,24 @@ class Sandbox:
         ticks.add(end)
         return sorted(ticks)
 
+    def _jobs_slack(self) -> WebClient:
+        """The client jobs post with, built once: settings do not change while running."""
+        if self._jobs_client is None:
+            from jobs.slack import make_client
+
+            self._jobs_client = make_client(self.settings)
+        return self._jobs_client
+
     def _run_jobs(self, moment: datetime) -> list[str]:
         """Run each job as of `moment`, in this process, as the scheduler would."""
         from jobs.runner import run_jobs
-        from jobs.slack import make_client
 
         assert self.store is not None
-        client = make_client(self.settings)
         failures = []
         results = run_jobs(
             list(JOBS),
             self.store.session_factory,
-            client,
+            self._jobs_slack(),
             FixedClock(moment),
             self.settings.brag_rules,
         )

@@ -10,6 +10,7 @@ import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -20,7 +21,7 @@ from bot import commands as cmd
 from bot.listeners.deps import Deps
 from jobs.owed import preview_digest
 from models import actions as ops
-from models.brag import Brag, rate
+from models.brag import BragResult, BragRules, rate
 from models.calendar import local_date
 from models.dates import DateError, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
@@ -37,7 +38,7 @@ from models.queries import (
     load_events,
     page_actions,
 )
-from models.schema import Committee, Review
+from models.schema import Action, Committee, Person, Review
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,19 @@ def _actor(s: Session, user_id: str) -> Actor:
     return ops.actor_for_slack_id(s, user_id)
 
 
-def _card(deps: Deps, s: Session, actor: Actor, ref: str, done: str | None = None) -> Answer:
-    action = ops.get_visible_action(s, actor, ref)
-    card = bk.render_action_card(action, rate(action, deps.now(), deps.rules), actor)
+def card_answer(
+    action: Action, actor: Actor, now: datetime, rules: BragRules, done: str | None = None
+) -> Answer:
+    """The action's card as `actor` sees it, rated at `now`, after a ✅ line saying what was done."""
+    card = bk.render_action_card(action, rate(action, now, rules), actor)
     if done:
         card = [bk.section(f":white_check_mark: {done}"), *card]
     return Answer.of(card)
+
+
+def _card(deps: Deps, s: Session, actor: Actor, ref: str, done: str | None = None) -> Answer:
+    action = ops.get_visible_action(s, actor, ref)
+    return card_answer(action, actor, deps.now(), deps.rules, done)
 
 
 def _change(
@@ -196,11 +204,9 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
 
             def assign(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
-                owner = person_by_slack_id(s, user_id)
+                owner = slack_person(s, user_id, profile)
                 if owner is None:
-                    if profile is None:
-                        raise InvalidInput(f"Slack does not know <@{user_id}>.")
-                    owner = add_slack_person(s, user_id, **profile)
+                    raise InvalidInput(f"Slack does not know <@{user_id}>.")
                 committee = _committee(s, code) if code else None
                 ops.assign(s, actor, ref, owner=owner, committee=committee, now=now)
                 return _card(deps, s, actor, ref, f"{ref} assigned to <@{user_id}>.")
@@ -245,7 +251,7 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 if len(parts) > 1:
                     note += f" When posted, it continues in {len(parts) - 1} more message(s) in a thread."
                 blocks = [bk.context(note), *parts[0]["blocks"]]
-                return Answer.of(blocks[: bk.MAX_MESSAGE_BLOCKS])
+                return Answer.of(blocks)
 
             return deps.run(digest)
         case cmd.Report(fmt):
@@ -271,6 +277,15 @@ def slack_profile(deps: Deps, user_id: str) -> dict[str, Any] | None:
     profile = user.get("profile") or {}
     name = user.get("real_name") or profile.get("real_name") or user.get("name") or user_id
     return {"name": str(name), "tz": user.get("tz"), "email": profile.get("email")}
+
+
+def slack_person(s: Session, user_id: str, profile: dict[str, Any] | None) -> Person | None:
+    """The person with this Slack id. `profile` is `slack_profile`'s answer: with one, the person
+    was not known a moment ago, so add them (add_slack_person looks once more, in this unit of
+    work, and keeps anyone added meanwhile); without one they were known, so just look them up."""
+    if profile is not None:
+        return add_slack_person(s, user_id, **profile)
+    return person_by_slack_id(s, user_id)
 
 
 def _committee(s: Session, code: str) -> Committee:
@@ -419,10 +434,6 @@ def _report(deps: Deps, where: Where, fmt: str) -> Answer:
     return deps.run(build)
 
 
-def brag_order(b: Brag) -> int:
-    return [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.UNASSIGNED, Brag.BLUE, Brag.CANCELLED].index(b)
-
-
 def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
     """App Home: my actions by BRAG; for chairs and admins, their committees' trouble spots."""
     now = deps.now()
@@ -434,7 +445,8 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
             mine = list_actions(
                 s, ActionFilter(status="current", owner_id=actor.person_id), now, deps.rules
             )
-            mine.sort(key=lambda r: (brag_order(r[1].brag), r[0].due_date or now.date()))
+            # Soonest due first; build_home splits them by BRAG, keeping this order in each group.
+            mine.sort(key=lambda r: r[0].due_date or now.date())
         committees = [c for c in all_committees(s) if actor.is_admin or c.id in actor.chairs]
         watches: list[bk.CommitteeWatch] = []
         if committees:
@@ -450,8 +462,11 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
                 rows = list_actions(
                     s, ActionFilter(status="current"), now, deps.rules, viewer=actor
                 )
+            by_committee: dict[int | None, list[tuple[Action, BragResult]]] = {}
+            for row in rows:
+                by_committee.setdefault(row[0].committee_id, []).append(row)
             for c in committees:
-                here = [(a, b) for a, b in rows if a.committee_id == c.id]
+                here = by_committee.get(c.id, [])
                 watches.append(
                     bk.CommitteeWatch(
                         c,

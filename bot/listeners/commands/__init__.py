@@ -18,10 +18,10 @@ COMMAND = "/lscb"
 def register(app: App, deps: Deps) -> None:
     def answer_lscb_command(ack: Ack, command: dict, respond: Respond) -> None:
         ack()  # Slack waits 3 seconds at most; everything else happens after.
+        # Only a known verb is logged: never anything a person typed.
         verb = (command.get("text") or "").split(" ", 1)[0].lower()[:20]
-        log.info(
-            "command %s from %s", verb if verb in cmd.USAGE else "other", command.get("user_id")
-        )
+        verb = verb if verb in cmd.USAGE else "other"
+        log.info("command %s from %s", verb, command.get("user_id"))
         where = Where(
             user_id=command["user_id"],
             channel_id=command.get("channel_id") or "",
@@ -39,7 +39,7 @@ def register(app: App, deps: Deps) -> None:
             else:
                 respond_with(respond, answer)
         except Exception as e:
-            log_failure(f"command {verb if verb in cmd.USAGE else 'other'}", e)
+            log_failure(f"command {verb}", e)
             respond(text=SORRY, response_type="ephemeral")
 
     app.command(COMMAND)(answer_lscb_command)

@@ -6,88 +6,75 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot import blocks as bk
 from bot import ids
-from bot.listeners.answers import Answer, slack_profile
+from bot.listeners.answers import Answer, card_answer, slack_person, slack_profile
 from bot.listeners.deps import Deps
 from bot.listeners.events import publish_home
 from bot.listeners.replies import log_failure, post_to_url
 from models import actions as ops
-from models.brag import rate
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
-from models.errors import DomainError, InvalidInput, NotFound
-from models.people import add_slack_person, person_by_slack_id
+from models.errors import DomainError, InvalidInput
 from models.permissions import Actor
 from models.queries import committee_by_code, find_review
 
 log = logging.getLogger(__name__)
 
 Values = dict[str, str | None]
-Change = Callable[[Session, Actor, str, Values, int | None], str]
+# A form's change: (session, actor, ref, values, expected version, now); what it returns is unused.
+Change = Callable[[Session, Actor, str, Values, int | None, datetime], object]
 
-# Each form: its fields (the first takes any message that names none) and the change it makes.
-FORMS: dict[str, tuple[tuple[str, ...], Change]] = {
-    ids.MODAL_UPDATE: (
+
+class Form(NamedTuple):
+    fields: tuple[str, ...]  # the first takes any message that names none
+    change: Change
+    done: str  # what to say once it is made; {ref} is the action's reference
+
+
+FORMS: dict[str, Form] = {
+    ids.MODAL_UPDATE: Form(
         ("word", "note"),
-        lambda s, a, ref, v, ver: (
-            ops.update(
-                s, a, ref, word=v["word"] or "", note=v["note"], now=_now(s), expected_version=ver
-            ),
-            f"{ref} updated.",
-        )[1],
+        lambda s, a, ref, v, ver, now: ops.update(
+            s, a, ref, word=v["word"] or "", note=v["note"], now=now, expected_version=ver
+        ),
+        "{ref} updated.",
     ),
-    ids.MODAL_NOTE: (
+    ids.MODAL_NOTE: Form(
         ("text",),
-        lambda s, a, ref, v, ver: (
-            ops.add_note(s, a, ref, text=v["text"] or "", now=_now(s), expected_version=ver),
-            f"Note added to {ref}.",
-        )[1],
+        lambda s, a, ref, v, ver, now: ops.add_note(
+            s, a, ref, text=v["text"] or "", now=now, expected_version=ver
+        ),
+        "Note added to {ref}.",
     ),
-    ids.MODAL_DONE: (
+    ids.MODAL_DONE: Form(
         ("evidence",),
-        lambda s, a, ref, v, ver: (
-            ops.mark_done(
-                s, a, ref, evidence=v["evidence"] or "", now=_now(s), expected_version=ver
-            ),
-            f"{ref} is complete and awaits sign-off.",
-        )[1],
+        lambda s, a, ref, v, ver, now: ops.mark_done(
+            s, a, ref, evidence=v["evidence"] or "", now=now, expected_version=ver
+        ),
+        "{ref} is complete and awaits sign-off.",
     ),
-    ids.MODAL_DUE: (
+    ids.MODAL_DUE: Form(
         ("when", "reason"),
-        lambda s, a, ref, v, ver: (
-            ops.change_due(
-                s,
-                a,
-                ref,
-                when=v["when"] or "",
-                reason=v["reason"],
-                now=_now(s),
-                expected_version=ver,
-            ),
-            f"{ref} has a new due date.",
-        )[1],
+        lambda s, a, ref, v, ver, now: ops.change_due(
+            s, a, ref, when=v["when"] or "", reason=v["reason"], now=now, expected_version=ver
+        ),
+        "{ref} has a new due date.",
     ),
-    ids.MODAL_SIGNOFF: (
+    ids.MODAL_SIGNOFF: Form(
         ("impact",),
-        lambda s, a, ref, v, ver: (
-            ops.sign_off(s, a, ref, impact=v["impact"], now=_now(s), expected_version=ver),
-            f"{ref} signed off.",
-        )[1],
+        lambda s, a, ref, v, ver, now: ops.sign_off(
+            s, a, ref, impact=v["impact"], now=now, expected_version=ver
+        ),
+        "{ref} signed off.",
     ),
 }
-
-_NOW_KEY = "lscb_now"
-
-
-def _now(s: Session) -> Any:
-    # The unit of work carries the request's time, read once from the app's clock.
-    return s.info[_NOW_KEY]
 
 
 def _errors(ack: Ack, fields: tuple[str, ...], e: InvalidInput) -> None:
@@ -105,42 +92,63 @@ def register(app: App, deps: Deps) -> None:
         except Exception as e:
             log_failure("form confirmation", e)
 
-    def save_action_form(ack: Ack, body: dict, view: dict) -> None:
-        fields, change = FORMS[view["callback_id"]]
-        meta = bk.read_metadata(view.get("private_metadata"))
-        ref = str(meta.get("ref") or "")
-        version = meta.get("version") if isinstance(meta.get("version"), int) else None
-        values: Values = {f: bk.modal_value(view, f) for f in fields}
-        user = body["user"]["id"]
-        now = deps.now()
-
-        def apply(s: Session) -> Answer:
-            s.info[_NOW_KEY] = now
-            actor = ops.actor_for_slack_id(s, user)
-            done = change(s, actor, ref, values, version)
-            action = ops.get_visible_action(s, actor, ref)
-            card = bk.render_action_card(action, rate(action, now, deps.rules), actor)
-            return Answer.of([bk.section(f":white_check_mark: {done}"), *card])
-
+    def save(
+        ack: Ack,
+        body: dict,
+        meta: dict[str, Any],
+        fields: tuple[str, ...],
+        work: Callable[[Session], Answer],
+        *,
+        what: str,
+        refused: str,
+        failed: str,
+    ) -> None:
+        """Run the form's unit of work and answer the submission: a bad value beside its field,
+        a refusal (titled `refused`) or a failure (logged as `what`, titled `failed`) in place of
+        the form, or close it and confirm."""
         try:
-            result = deps.run(apply)
+            result = deps.run(work)
         except InvalidInput as e:
             _errors(ack, fields, e)
             return
         except DomainError as e:
-            ack(response_action="update", view=bk.notice_modal(f"{ref} not changed", e.message))
+            ack(response_action="update", view=bk.notice_modal(refused, e.message))
             return
         except Exception as e:
-            log_failure(f"form {view.get('callback_id')}", e)
+            log_failure(what, e)
             ack(
                 response_action="update",
-                view=bk.notice_modal(
-                    "Not saved", "Sorry, something went wrong; nothing was changed."
-                ),
+                view=bk.notice_modal(failed, "Sorry, something went wrong; nothing was changed."),
             )
             return
         ack()
         after_success(body, meta, result)
+
+    def save_action_form(ack: Ack, body: dict, view: dict) -> None:
+        form = FORMS[view["callback_id"]]
+        meta = bk.read_metadata(view.get("private_metadata"))
+        ref = str(meta.get("ref") or "")
+        version = meta.get("version") if isinstance(meta.get("version"), int) else None
+        values: Values = {f: bk.modal_value(view, f) for f in form.fields}
+        user = body["user"]["id"]
+        now = deps.now()
+
+        def apply(s: Session) -> Answer:
+            actor = ops.actor_for_slack_id(s, user)
+            form.change(s, actor, ref, values, version, now)
+            action = ops.get_visible_action(s, actor, ref)
+            return card_answer(action, actor, now, deps.rules, form.done.format(ref=ref))
+
+        save(
+            ack,
+            body,
+            meta,
+            form.fields,
+            apply,
+            what=f"form {view.get('callback_id')}",
+            refused=f"{ref} not changed",
+            failed="Not saved",
+        )
 
     def save_new_action(ack: Ack, body: dict, view: dict) -> None:
         fields = ("text", "review", "owner", "committee", "due_date")
@@ -175,11 +183,7 @@ def register(app: App, deps: Deps) -> None:
             committee = committee_by_code(s, v["committee"]) if v["committee"] else None
             if v["committee"] and committee is None:
                 raise InvalidInput(f"There is no committee {v['committee']}.", field="committee")
-            owner = None
-            if v["owner"]:
-                owner = person_by_slack_id(s, v["owner"])
-                if owner is None and profile is not None:
-                    owner = add_slack_person(s, v["owner"], **profile)
+            owner = slack_person(s, v["owner"], profile) if v["owner"] else None
             try:
                 action = ops.create_action(
                     s,
@@ -196,28 +200,9 @@ def register(app: App, deps: Deps) -> None:
                     raise
                 # A chair adding outside their committee: say so beside the committee.
                 raise InvalidInput(e.message, field="committee") from None
-            card = bk.render_action_card(action, rate(action, now, deps.rules), actor)
-            return Answer.of([bk.section(f":white_check_mark: Added {action.ref}."), *card])
+            return card_answer(action, actor, now, deps.rules, f"Added {action.ref}.")
 
-        try:
-            result = deps.run(add)
-        except InvalidInput as e:
-            _errors(ack, fields, e)
-            return
-        except (DomainError, NotFound) as e:
-            ack(response_action="update", view=bk.notice_modal("Not added", e.message))
-            return
-        except Exception as e:
-            log_failure("form add", e)
-            ack(
-                response_action="update",
-                view=bk.notice_modal(
-                    "Not added", "Sorry, something went wrong; nothing was changed."
-                ),
-            )
-            return
-        ack()
-        after_success(body, meta, result)
+        save(ack, body, meta, fields, add, what="form add", refused="Not added", failed="Not added")
 
     for callback_id in FORMS:
         app.view(callback_id)(save_action_form)
