@@ -87,7 +87,7 @@ def _findings_text(rows: Sequence[tuple[str | None, str]]) -> str:
     return "\n".join(f"{n}. {t}" if n else t for n, t in rows)
 
 
-def _action_query(review_id: int | None, raw: bool = False) -> Any:
+def _action_query(review_id: int | None, raw: bool = False, committee_id: int | None = None) -> Any:
     # Returns a Select; its row type is spelled differently by SQLAlchemy 2.0 and 2.1.
     owner = aliased(Person)
     signer = aliased(Person)
@@ -126,11 +126,15 @@ def _action_query(review_id: int | None, raw: bool = False) -> Any:
     )
     if review_id is not None:
         stmt = stmt.where(Action.review_id == review_id)
+    if committee_id is not None:
+        stmt = stmt.where(Action.committee_id == committee_id)
     return stmt
 
 
-def load(s: Session, *, review_id: int | None = None) -> Loaded:
-    """All actions (of one review, if given) with their findings and events."""
+def load(s: Session, *, review_id: int | None = None, committee_id: int | None = None) -> Loaded:
+    """All actions (of one review, and of one committee, if given) with their findings and
+    events. Filter by committee only for the live picture: a replay needs every action, since
+    actions change committee over time."""
     raw = s.get_bind().dialect.name == "sqlite"
     findings: dict[int, list[tuple[str | None, str]]] = defaultdict(list)
     fq = (
@@ -140,6 +144,10 @@ def load(s: Session, *, review_id: int | None = None) -> Loaded:
     )
     if review_id is not None:
         fq = fq.where(Finding.review_id == review_id)
+    if committee_id is not None:
+        fq = fq.join(Action, Action.id == action_findings.c.action_id).where(
+            Action.committee_id == committee_id
+        )
     finding_rows: Any = s.connection().execute(fq).all()  # typed rows differ by SQLAlchemy version
     for action_id, number, text in finding_rows:
         findings[action_id].append((number, text))
@@ -147,7 +155,7 @@ def load(s: Session, *, review_id: int | None = None) -> Loaded:
     # Core rows unpacked by position: over 100,000 rows the ORM's result layer and named
     # attribute access cost seconds.
     conn = s.connection()
-    action_rows: Any = conn.execute(_action_query(review_id, raw)).all()
+    action_rows: Any = conn.execute(_action_query(review_id, raw, committee_id)).all()
     actions = []
     for (
         aid,
@@ -221,10 +229,12 @@ def load(s: Session, *, review_id: int | None = None) -> Loaded:
         .outerjoin(Person, Person.id == ActionEvent.actor_id)
         .order_by(ActionEvent.id)
     )
-    if review_id is not None:
-        eq = eq.join(Action, Action.id == ActionEvent.action_id).where(
-            Action.review_id == review_id
-        )
+    if review_id is not None or committee_id is not None:
+        eq = eq.join(Action, Action.id == ActionEvent.action_id)
+        if review_id is not None:
+            eq = eq.where(Action.review_id == review_id)
+        if committee_id is not None:
+            eq = eq.where(Action.committee_id == committee_id)
     events: dict[int, list[EventRow]] = defaultdict(list)
     event_rows: Any = conn.execute(eq).all()
     for eid, action_id, when, label, name, kind, before, after, note in event_rows:

@@ -123,7 +123,14 @@ def build_report(
         review_id, review_ref = resolve_review(s, review)
         scope_parts.append(f"Review {review_ref}")
 
-    loaded = load(s, review_id=review_id)
+    live = as_of is None or as_of >= today  # not a replay
+    # Live: read only the committee's rows. A replay reads every action: its committee then
+    # may differ from now.
+    loaded = load(
+        s,
+        review_id=review_id,
+        committee_id=committee_info.id if committee_info is not None and live else None,
+    )
     actions: Sequence[ActionRow] = loaded.actions
     events = loaded.events
     moment = now
@@ -481,7 +488,12 @@ def _table_sheet(wb: Any, t: _Table) -> tuple[str, str]:
     return xml, f"A1:{last}"
 
 
-def _summary_sheet(wb: Any, report: Report, images: Sequence[bytes]) -> None:
+def _summary_sheet(
+    wb: Any,
+    report: Report,
+    images: Sequence[bytes],
+    committee_counts: dict[str, Counter[str]],
+) -> None:
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -547,7 +559,7 @@ def _summary_sheet(wb: Any, report: Report, images: Sequence[bytes]) -> None:
     table(
         "BRAG by committee",
         "Committee",
-        report.committee_counts(),
+        committee_counts,
         lambda code: f"{code}: {names[code]}" if code in names else code,
     )
     table("BRAG by review type", "Review type", report.review_type_counts(), lambda t: t)
@@ -561,15 +573,18 @@ def _summary_sheet(wb: Any, report: Report, images: Sequence[bytes]) -> None:
         row += img.height // 20 + 2
 
 
-def chart_images(report: Report) -> list[bytes]:
+def chart_images(
+    report: Report, committee_counts: dict[str, Counter[str]] | None = None
+) -> list[bytes]:
     from reports.charts import brag_by_committee_png, overdue_by_month_png
 
-    counts = {k: dict(v) for k, v in report.committee_counts().items()}
+    if committee_counts is None:
+        committee_counts = report.committee_counts()
+    counts = {k: dict(v) for k, v in committee_counts.items()}
+    subtitle = f"{report.scope}, {report.moment_label}"
     return [
-        brag_by_committee_png(counts, subtitle=f"{report.scope}, {report.moment_label}"),
-        overdue_by_month_png(
-            report.overdue_by_month(), subtitle=f"{report.scope}, {report.moment_label}"
-        ),
+        brag_by_committee_png(counts, subtitle=subtitle),
+        overdue_by_month_png(report.overdue_by_month(), subtitle=subtitle),
     ]
 
 
@@ -615,7 +630,10 @@ def to_xlsx(report: Report, *, charts: bool = True) -> bytes:
     ]
     rows: dict[str, tuple[str, str]] = {}
     rows["Actions"] = _table_sheet(wb, tables[0])
-    _summary_sheet(wb, report, chart_images(report) if charts else [])
+    # One pass over the lines for the Summary table and the chart alike.
+    committee_counts = report.committee_counts()
+    images = chart_images(report, committee_counts) if charts else []
+    _summary_sheet(wb, report, images, committee_counts)
     for t in tables[1:]:
         rows[t.title] = _table_sheet(wb, t)
     buf = io.BytesIO()

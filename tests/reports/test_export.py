@@ -17,9 +17,10 @@ from models import actions as ops
 from models.brag import BragRules
 from models.errors import InvalidInput, NotFound
 from models.permissions import Actor
-from models.schema import ActionEvent
+from models.schema import ActionEvent, Committee
 from reports import export
 from reports.charts import BRAG_COLOURS
+from reports.data import load, resolve_committee
 from reports.export import ACTION_HEADERS, WITHHELD
 from tests.conftest import actor
 from tests.reports.conftest import ADMIN, Board, at
@@ -264,6 +265,43 @@ def test_committee_filter_shows_only_that_committee_in_the_summary(board: Board)
     firsts = [r[0] for r in ws.iter_rows(values_only=True) if r and r[0]]
     assert "QAEC: Quality & Audit Evidence Committee" in firsts
     assert "CSE: CSE Sub Group" not in firsts
+
+
+def test_one_committee_export_holds_only_its_actions_on_every_sheet(board: Board) -> None:
+    wb = workbook(board, committee="QAEC")
+    assert list(by_ref(wb["Actions"])) == ["A-1", "A-5"]
+    assert by_ref(wb["Actions"])["A-1"]["Findings answered"] == "1. Referrals were not escalated"
+    assert {r["Ref"] for r in table(wb["History"])} == {"A-1", "A-5"}
+    assert {r["Ref"] for r in table(wb["Drift"])} == {"A-1"}
+    with board.sf() as s:
+        _, data = export(s, ADMIN, "csv", board.now, RULES, committee="QAEC")
+    refs = [r["Ref"] for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
+    assert refs == ["A-1", "A-5"]
+
+
+def test_one_committee_live_export_reads_only_that_committees_rows(board: Board) -> None:
+    with board.sf() as s:
+        qaec = resolve_committee(s, "QAEC")
+        loaded = load(s, committee_id=qaec.id)
+    assert [a.ref for a in loaded.actions] == ["A-1", "A-5"]
+    assert {a.committee_id for a in loaded.actions} == {qaec.id}
+    ids = {a.id for a in loaded.actions}
+    assert loaded.events and set(loaded.events) <= ids
+
+
+def test_one_committee_replay_follows_the_committee_each_action_was_in(board: Board) -> None:
+    with board.sf.begin() as s:
+        qaec = s.scalars(select(Committee).where(Committee.code == "QAEC")).one()
+        ops.assign(s, ADMIN, "A-2", owner=None, committee=qaec, now=at(2026, 11, 24))
+    assert list(by_ref(workbook(board, committee="QAEC")["Actions"])) == ["A-1", "A-2", "A-5"]
+    before = date(2026, 11, 1)
+    assert list(by_ref(workbook(board, committee="QAEC", as_of=before)["Actions"])) == [
+        "A-1",
+        "A-5",
+    ]
+    cse = workbook(board, committee="CSE", as_of=before)
+    assert list(by_ref(cse["Actions"])) == ["A-2"]
+    assert {r["Ref"] for r in table(cse["History"])} == {"A-2"}
 
 
 @pytest.mark.parametrize(
