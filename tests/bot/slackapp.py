@@ -32,8 +32,9 @@ from bot.standin import (
     view_state,
 )
 from models.clock import FixedClock
+from tests import slack_example
 
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SECRET = slack_example.SECRET  # Slack's published example signs, so the app can check it
 TOKEN = "xoxb-1-lscb-test"
 QAEC_CHANNEL = "C0QAEC"
 

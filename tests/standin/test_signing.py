@@ -1,28 +1,10 @@
 """Signing: requests the stand-in signs are the requests Slack would sign."""
 
-from slack_sdk.signature import Clock, SignatureVerifier
+from slack_sdk.signature import SignatureVerifier
 
 from bot.standin.signing import sign, signed_headers
-
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-TIMESTAMP = "1531420618"
-BODY = (
-    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
-    "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
-    "&command=%2Fwebhook-collect&text="
-    "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554"
-    "%2F96rGlfmibIGlgcZRskXaIFfN"
-    "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-)
-EXPECTED = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-
-
-class FixedClock(Clock):
-    def __init__(self, now: float) -> None:
-        self._now = now
-
-    def now(self) -> float:
-        return self._now
+from tests.slack_example import BODY, SECRET, TIMESTAMP, FixedClock
+from tests.slack_example import SIGNATURE as EXPECTED
 
 
 def test_slacks_published_example_signs_to_slacks_published_signature():

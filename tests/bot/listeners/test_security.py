@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from slack_bolt import BoltRequest
 from slack_bolt.middleware.request_verification import RequestVerification
-from slack_sdk.signature import Clock, SignatureVerifier
+from slack_sdk.signature import SignatureVerifier
 
 from bot.standin import sign
 from models import actions as ops
@@ -17,51 +17,34 @@ from tests.bot.serving import http, served
 from tests.bot.slackapp import SECRET, SlackDriver
 from tests.bot.test_commands import TEXTS
 from tests.models.test_actions import make_action
+from tests.slack_example import BODY, SIGNATURE, TIMESTAMP, FixedClock
 
 OWNER = "U0DESNURS"
-# Slack's published signing example (its secret is the one these tests sign with).
-EXAMPLE_TS = "1531420618"
-EXAMPLE_BODY = (
-    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
-    "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
-    "&command=%2Fwebhook-collect&text="
-    "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554"
-    "%2F96rGlfmibIGlgcZRskXaIFfN"
-    "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-)
-EXAMPLE_SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
 
 
-class At(Clock):
-    def __init__(self, now: float) -> None:
-        self._now = now
-
-    def now(self) -> float:
-        return self._now
-
-
+# The app under test signs with the secret of Slack's published example (tests.bot.slackapp).
 def _verifier_at(driver: SlackDriver, when: float) -> None:
     for mw in driver.app._middleware_list:
         if isinstance(mw, RequestVerification):
-            mw._verifier = SignatureVerifier(SECRET, clock=At(when))
+            mw._verifier = SignatureVerifier(SECRET, clock=FixedClock(when))
 
 
 def _example(driver: SlackDriver, signature: str) -> int:
     headers: dict[str, Any] = {
-        "X-Slack-Request-Timestamp": EXAMPLE_TS,
+        "X-Slack-Request-Timestamp": TIMESTAMP,
         "X-Slack-Signature": signature,
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    return driver.app.dispatch(BoltRequest(body=EXAMPLE_BODY, headers=headers)).status
+    return driver.app.dispatch(BoltRequest(body=BODY, headers=headers)).status
 
 
 def test_slacks_published_signing_example_passes_the_apps_check(driver: SlackDriver) -> None:
-    _verifier_at(driver, int(EXAMPLE_TS) + 30)
+    _verifier_at(driver, int(TIMESTAMP) + 30)
     # Past the signature check: /webhook-collect is not our command, so Bolt finds no listener.
-    assert _example(driver, EXAMPLE_SIGNATURE) == 404
-    assert _example(driver, EXAMPLE_SIGNATURE[:-1] + "0") == 401
-    _verifier_at(driver, int(EXAMPLE_TS) + 5 * 60 + 1)
-    assert _example(driver, EXAMPLE_SIGNATURE) == 401
+    assert _example(driver, SIGNATURE) == 404
+    assert _example(driver, SIGNATURE[:-1] + "0") == 401
+    _verifier_at(driver, int(TIMESTAMP) + 5 * 60 + 1)
+    assert _example(driver, SIGNATURE) == 401
 
 
 def test_over_http_only_correctly_signed_fresh_requests_change_anything(
