@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import main
 from tests.conftest import EXAMPLE_ORG, ROOT
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 
 
 def run_cli(capsys, argv, env) -> tuple[int, str, str]:

@@ -22,7 +22,7 @@ from models.schema import Person, Status
 from tests.bot import slackapp
 from tests.bot.slackapp import SlackDriver
 from tests.conftest import EXAMPLE_ORG
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 
 OWNER, CHAIR, ADMIN, OTHER, NEWBIE = (
     "U0DESNURS",

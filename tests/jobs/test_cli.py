@@ -6,8 +6,8 @@ import json
 from datetime import UTC, date, datetime
 
 from bot.cli import main
+from tests.factories import make_action
 from tests.jobs.conftest import channel_id, posts
-from tests.models.test_actions import make_action
 
 NOW = "2026-12-07T09:00:00+00:00"
 

@@ -15,8 +15,8 @@ from jobs.runner import run_job
 from models.clock import FixedClock
 from models.outbox import Notice, NoticeState
 from models.schema import Committee
+from tests.factories import make_action
 from tests.jobs.conftest import channel_id, posts
-from tests.models.test_actions import make_action
 
 MONDAY_0900 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 MONDAY_COMMITTEES = ("#lscb-qaec", "#lscb-pdc", "#lscb-lig", "#lscb-pmsg")

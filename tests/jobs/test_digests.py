@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from tests.factories import make_action
 from tests.jobs.conftest import channel_id, posts
-from tests.models.test_actions import make_action
 
 MONDAY_0900 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # 09:00 GMT = 09:00 London
 

@@ -12,13 +12,11 @@ from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
 from bot.settings import Settings
 from jobs.runner import run_jobs
 from jobs.scheduler import start_scheduler
-from models import actions as ops
 from models.clock import FixedClock
 from models.outbox import Notice
-from models.permissions import Actor
-from models.schema import Committee, Person, Review
+from models.schema import Person
+from tests.factories import make_action
 from tests.jobs.conftest import channel_id, make_client, posts
-from tests.models.test_actions import make_action
 
 NURSE = "U0DESNURS"
 
@@ -34,26 +32,6 @@ def button_values(message) -> list[tuple[str, str]]:
         if b["type"] == "actions"
         for e in b["elements"]
     ]
-
-
-def add_unslacked_action(sf, now: datetime, due: date) -> str:
-    with sf.begin() as s:
-        review = Review(
-            number=ops.next_review_number(s), type="Audit", name="Audit", created_at=now
-        )
-        person = s.scalars(select(Person).where(Person.slack_id.is_(None))).first()
-        committee = s.scalars(select(Committee).where(Committee.code == "PDC")).one()
-        a = ops.create_action(
-            s,
-            Actor.system("test"),
-            text="Refresh training",
-            now=now,
-            review=review,
-            owner=person,
-            committee=committee,
-            due_date=due,
-        )
-        return a.ref
 
 
 def test_one_reminder_a_day_per_owner_groups_their_actions_with_buttons(
@@ -96,8 +74,12 @@ def test_reminders_on_the_due_day_then_weekly_while_overdue(runner, slack, sessi
 
 
 def test_owners_not_in_slack_are_named_in_their_committee_channel(runner, slack, session_factory):
-    ref = add_unslacked_action(
-        session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), date(2026, 12, 14)
+    ref = make_action(  # an owner who is not in Slack
+        session_factory,
+        datetime(2026, 11, 2, 9, tzinfo=UTC),
+        due=date(2026, 12, 14),
+        owner="Bernadette Quinn",
+        committee="PDC",
     )
     make_action(
         session_factory,

@@ -13,7 +13,7 @@ from models.errors import ConcurrentChange
 from models.queries import load_events
 from models.uow import run
 from tests.conftest import actor
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 
 
 def test_second_writer_is_told_who_changed_it_and_nothing_is_lost(

@@ -15,7 +15,7 @@ from models.permissions import Actor, Op, available_ops, can_see_review
 from models.queries import list_reviews
 from models.schema import Status
 from tests.conftest import actor
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 
 TODAY = date(2026, 11, 25)
 

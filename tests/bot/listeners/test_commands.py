@@ -13,7 +13,7 @@ from models import actions as ops
 from models.permissions import Actor
 from models.schema import Action, ActionEvent, Person, Rating, Status
 from tests.bot.slackapp import SlackDriver
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 
 OWNER, CHAIR, ADMIN, STRANGER, OTHER = (
     "U0DESNURS",

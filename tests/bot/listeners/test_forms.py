@@ -8,7 +8,7 @@ from bot import ids
 from models import actions as ops
 from models.schema import Status
 from tests.bot.slackapp import SlackDriver
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 
 OWNER, CHAIR, STRANGER = "U0DESNURS", "U0QAECCH1", "U0STRANGR"
 

@@ -16,7 +16,7 @@ from models import actions as ops
 from tests.bot.serving import http, served
 from tests.bot.slackapp import SECRET, SlackDriver
 from tests.bot.test_commands import TEXTS
-from tests.models.test_actions import make_action
+from tests.factories import make_action
 from tests.slack_example import BODY, SIGNATURE, TIMESTAMP, FixedClock
 
 OWNER = "U0DESNURS"
