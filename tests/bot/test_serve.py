@@ -28,7 +28,7 @@ from tests.bot.serving import (
 
 @pytest.fixture
 def slack():
-    with SlackStandIn() as standin:
+    with SlackStandIn(strict=True) as standin:  # every call the served app makes meets the spec
         yield standin
 
 
