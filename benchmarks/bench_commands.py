@@ -40,9 +40,9 @@ from bot.sandbox import _track_background_work  # noqa: E402
 from bot.server import HttpServer, database_health, make_wsgi_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.standin import SlackStandIn, SlackUser, signed_headers  # noqa: E402
-from bot.store import Store  # noqa: E402
 from models.clock import FixedClock  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
+from models.store import Store  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789ab"
 TOKEN = "xoxb-0-lscb-bench"
@@ -168,7 +168,7 @@ def database(actions: int, folder: Path) -> Iterator[Store]:
     path = folder / f"bench-{actions}.sqlite3"
     settings = Settings(database_url=f"sqlite:///{path}")
     upgrade(settings.database_url)
-    store = Store.open(settings)
+    store = Store.open(settings.database_url)
     # The person asking owns a page of actions at every data size.
     load_board(
         store.engine,

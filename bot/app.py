@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.listeners import register_all
 from bot.listeners.deps import Deps
 from bot.settings import Settings
-from bot.store import Store
 from models.clock import Clock, SystemClock
+from models.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def create_app(
     `token_verification_enabled` calls auth.test once at start, naming a bad token early."""
     settings.require_slack()
     if session_factory is None:
-        session_factory = Store.open(settings).session_factory
+        session_factory = Store.open(settings.database_url).session_factory
     if client is None:
         client = make_client(settings)
     deps = Deps(

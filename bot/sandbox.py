@@ -47,11 +47,11 @@ from bot.standin import (
     signed_headers,
     view_state,
 )
-from bot.store import Store
 from models.clock import Clock, FixedClock
 from models.migrate import upgrade
 from models.org import OrgFile, apply_org, read_org_file
 from models.schema import Committee, Person
+from models.store import Store
 
 log = logging.getLogger("lscb.sandbox")
 
@@ -272,7 +272,7 @@ class Sandbox:
         }
         self.settings = load_settings(self.env, dotenv=False)
         upgrade(self.settings.database_url)
-        self.store = Store.open(self.settings)
+        self.store = Store.open(self.settings.database_url)
         with self.store.session_factory.begin() as s:
             apply_org(s, org)
         self.import_note = self._import_seed()

@@ -285,7 +285,7 @@ def serve(
     ready: Callable[[HttpServer], None] | None = None,
 ) -> int:
     """Run the app until interrupted: over HTTP when ``http``, else over Socket Mode."""
-    from bot.store import Store
+    from models.store import Store
 
     if not http and not settings.slack_app_token:
         raise SettingsError(
@@ -295,7 +295,7 @@ def serve(
     settings.require_slack(socket_mode=not http)
     from bot.app import create_app  # type: ignore[import-not-found,unused-ignore]
 
-    store = Store.open(settings)
+    store = Store.open(settings.database_url)
     try:
         store.require_schema()
         clock = SystemClock()

@@ -24,6 +24,7 @@ A notice is therefore posted once unless Slack cannot show the app the conversat
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.client
 import json
@@ -48,7 +49,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobs.owed import OwedNotice
+from jobs.snapshot import OwedNotice
 from models.clock import Clock, SystemClock
 from models.outbox import Notice, NoticeState
 
@@ -119,17 +120,6 @@ class DispatchResult:
         for k, v in other.errors.items():
             self.errors[k] += v
         self.configuration_error = self.configuration_error or other.configuration_error
-
-
-def chart_png(chart: dict[str, Any]) -> bytes | None:
-    """The board's BRAG-by-committee chart (reports.charts), or None if it cannot be drawn."""
-    try:
-        from reports.charts import brag_by_committee_png
-
-        return brag_by_committee_png(chart["counts"], title=str(chart.get("title") or ""))
-    except Exception as e:  # a missing plotting library must not stop the summary
-        log.warning("board chart not drawn (%s): text summary only", type(e).__name__)
-        return None
 
 
 def notice_marker(kind: str, recipient: str, period: str) -> str:
@@ -373,14 +363,10 @@ class Dispatcher:
                 if blocks:
                     blocks[0]["block_id"] = part_block_id(marker, index)
                 self._pace(channel)
-                if part.get("chart") and index > 0 and thread_ts:
-                    png = chart_png(part["chart"])
-                    if png is not None:
-                        self._upload_chart(channel, str(thread_ts), part, blocks, png)
-                        self._record_part(
-                            notice_id, token, index, "", channel, index == len(parts) - 1
-                        )
-                        continue
+                if part.get("file") and index > 0 and thread_ts:
+                    self._upload_file(channel, str(thread_ts), part["file"], blocks)
+                    self._record_part(notice_id, token, index, "", channel, index == len(parts) - 1)
+                    continue
                 reply = self.client.chat_postMessage(
                     channel=channel,
                     text=part.get("text") or " ",
@@ -456,22 +442,22 @@ class Dispatcher:
 
     # ------------------------------------------------------------ Slack helpers
 
-    def _upload_chart(
+    def _upload_file(
         self,
         channel: str,
         thread_ts: str,
-        part: dict[str, Any],
+        file: dict[str, Any],
         blocks: list[dict[str, Any]],
-        png: bytes,
     ) -> None:
-        """Upload a PNG into the thread (files.getUploadURLExternal, POST, complete)."""
-        title = str(part["chart"].get("title") or "BRAG by committee")
+        """Upload a part's file into the thread (files.getUploadURLExternal, POST, complete)."""
+        content = base64.b64decode(file["content_b64"])
+        title = str(file.get("title") or file["filename"])
         got = self.client.files_getUploadURLExternal(
-            filename="brag-by-committee.png", length=len(png), alt_txt=title[:1000]
+            filename=str(file["filename"]), length=len(content), alt_txt=title[:1000]
         )
         request = urllib.request.Request(
             str(got["upload_url"]),
-            data=png,
+            data=content,
             method="POST",
             headers={"Content-Type": "application/octet-stream"},
         )

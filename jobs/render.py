@@ -8,6 +8,8 @@ answers them. In channels, actions of confidential reviews appear by reference o
 
 from __future__ import annotations
 
+import base64
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -19,7 +21,9 @@ from models.brag import BRAG_ORDER, Brag, BragResult
 from models.calendar import local_date
 
 if TYPE_CHECKING:
-    from jobs.owed import ActionRow, CommitteeRow, PastNotice, ReminderItem, Snapshot
+    from jobs.snapshot import ActionRow, CommitteeRow, PastNotice, ReminderItem, Snapshot
+
+log = logging.getLogger(__name__)
 
 Block = dict[str, Any]
 Part = dict[str, Any]
@@ -334,8 +338,8 @@ def admin_digest(failed: Sequence[PastNotice], unassigned: Sequence[ActionRow]) 
 
 
 def board_summary(snap: Snapshot, period: str) -> list[Part]:
-    """Counts by BRAG overall and per committee, as a table; the outbox adds the BRAG-by-committee
-    chart in the post's thread."""
+    """Counts by BRAG overall and per committee, as a table, then the BRAG-by-committee chart
+    (a PNG made here) in the post's thread."""
     per: dict[str, Counter[Brag]] = defaultdict(Counter)
     total: Counter[Brag] = Counter()
 
@@ -371,21 +375,36 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
         *table_units,
     ]
     parts = paginate(units, f"Board summary {period}")
-    # The chart (reports.charts) is drawn when sent, from these counts, and continues the thread.
-    parts.append(
-        {
-            "text": f"Board summary {period}: BRAG by committee (chart)",
-            "blocks": [context(f"BRAG by committee, {period}")],
-            "chart": {
-                "counts": {
-                    code: {b.value: n for b, n in counts.items() if n}
-                    for code, counts in sorted(per.items())
+    counts = {
+        code: {b.value: n for b, n in counts.items() if n} for code, counts in sorted(per.items())
+    }
+    title = f"Actions by committee and BRAG rating, {period}"
+    png = chart_png(counts, title)
+    if png is not None:
+        # The chart continues the thread, as a file made now and carried in the notice.
+        parts.append(
+            {
+                "text": f"Board summary {period}: BRAG by committee (chart)",
+                "blocks": [context(f"BRAG by committee, {period}")],
+                "file": {
+                    "filename": "brag-by-committee.png",
+                    "title": title,
+                    "content_b64": base64.b64encode(png).decode("ascii"),
                 },
-                "title": f"Actions by committee and BRAG rating, {period}",
-            },
-        }
-    )
+            }
+        )
     return parts
+
+
+def chart_png(counts: dict[str, dict[str, int]], title: str) -> bytes | None:
+    """The board's BRAG-by-committee chart, or None if it cannot be drawn."""
+    try:
+        from reports.charts import brag_by_committee_png
+
+        return brag_by_committee_png(counts, title=title)
+    except Exception as e:  # a missing plotting library must not stop the summary
+        log.warning("board chart not drawn (%s): text summary only", type(e).__name__)
+        return None
 
 
 def brag_counts_text_from_counter(counts: Counter[Brag]) -> str:

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.outbox import Dispatcher, DispatchResult, enqueue
-from jobs.owed import JOB_KINDS, JOB_NAMES, Snapshot, load_snapshot, owed_at
+from jobs.owed import JOB_KINDS, JOB_NAMES, load_snapshot, owed_at
+from jobs.snapshot import Snapshot
 from models.brag import BragRules
 from models.clock import Clock
 from models.outbox import JobRun

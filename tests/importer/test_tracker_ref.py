@@ -16,10 +16,11 @@ import openpyxl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from importer.cli import DERIVED, _describe
 from importer.parse import parse_file
 from importer.parse_sheet import unescape_csv_cell
 from importer.store import ImportSummary, store_index
+from importer.summary import DERIVED
+from importer.summary import describe as _describe
 from models import actions as ops
 from models.brag import BragRules
 from models.schema import Action, ActionEvent, Finding, Review, Status

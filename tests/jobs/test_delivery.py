@@ -192,7 +192,7 @@ def test_posts_to_one_channel_are_about_a_second_apart_and_channels_go_in_parall
     runner, slack, session_factory
 ):
     from jobs.outbox import enqueue
-    from jobs.owed import OwedNotice
+    from jobs.snapshot import OwedNotice
 
     def notice(recipient: str, period: str) -> OwedNotice:
         part = {

@@ -1,4 +1,4 @@
-"""The composition of storage: engine and session factory from settings."""
+"""Storage for one process: the engine and session factory for a database URL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import Settings
 from models.db import make_engine, make_session_factory
 
 
@@ -22,8 +21,8 @@ class Store:
     session_factory: sessionmaker[Session]
 
     @classmethod
-    def open(cls, settings: Settings) -> Store:
-        engine = make_engine(settings.database_url)
+    def open(cls, database_url: str) -> Store:
+        engine = make_engine(database_url)
         return cls(engine, make_session_factory(engine))
 
     def require_schema(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.cli import CliContext, CliError, add_now_argument, emit_json
+from bot.cli.base import CliContext, CliError, add_now_argument, emit_json
 from jobs.owed import JOB_NAMES
 from jobs.runner import run_job
 from jobs.slack import SlackNotConfigured, make_client

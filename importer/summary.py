@@ -1,55 +1,16 @@
-"""`lscb import FILE [--dry-run] [--json]`: read an index or tracker and store it."""
+"""What an import read and did, in words for a person and as JSON for a program."""
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from importer.errors import ImportFileError
 from importer.model import ParsedIndex
-from importer.parse import parse_file
 
 if TYPE_CHECKING:
-    from bot.cli import CliContext
     from importer.store import CommitteeMatcher, ImportSummary
 
 
 DERIVED = "recognised, ignored (derived)"
-
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "import",
-        help="import a Learning and Improvement Index (.txt, .pdf, .docx) or an action tracker (.xlsx, .csv)",
-    )
-    p.add_argument("file", metavar="FILE", type=Path)
-    p.add_argument(
-        "--dry-run", action="store_true", help="show what would be imported; write nothing"
-    )
-    p.add_argument(
-        "--json", action="store_true", help="print the reviews as JSON on standard output"
-    )
-    p.set_defaults(func=cmd_import)
-
-
-class _Bar:
-    """A progress bar on standard error, shown only to a person at a terminal on long files."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < 10 or not sys.stderr.isatty():
-            return
-        filled = int(30 * done / total)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
-        sys.stderr.flush()
-        self.shown = True
-        if done == total:
-            sys.stderr.write("\n")
 
 
 def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> dict[str, Any]:
@@ -98,7 +59,7 @@ def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> d
     return out
 
 
-def _describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -> list[str]:
+def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -> list[str]:
     n_find = sum(len(r.findings) for r in index.reviews)
     delivered = [a for r in index.reviews for a in r.activities if a.delivered]
     lines = [
@@ -141,52 +102,3 @@ def _describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) 
             lines.append("Nothing changed: this document was already imported.")
     lines.extend(f"warning: {w}" for w in index.warnings)
     return lines
-
-
-def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    from bot.cli import CliError, emit_json
-    from bot.store import SchemaMissing
-    from importer.store import resolve, store_index
-
-    try:
-        index = parse_file(args.file)
-    except ImportFileError as e:
-        raise CliError(str(e)) from None
-
-    name = Path(args.file).name
-    summary: ImportSummary | None = None
-    data: dict[str, Any] | None = None
-    now = ctx.clock.now()
-    bar = _Bar(f"Importing {name}")
-    if args.dry_run:
-        try:
-            store = ctx.store()
-        except SchemaMissing:
-            print("Dry run without a database: committees are not matched.", file=sys.stderr)
-            data = to_json(index)
-        else:
-            with store.session_factory() as s:
-                try:
-                    matchers = resolve(s)
-                    summary = store_index(
-                        s, index, now=now, source_name=name, progress=bar, matchers=matchers
-                    )
-                    data = to_json(index, matchers[0])
-                finally:
-                    s.rollback()  # a dry run writes nothing
-    else:
-        store = ctx.store()
-        with store.session_factory.begin() as s:
-            matchers = resolve(s)
-            summary = store_index(
-                s, index, now=now, source_name=name, progress=bar, matchers=matchers
-            )
-            data = to_json(index, matchers[0])
-    if args.json:
-        assert data is not None
-        if summary is not None:
-            data["summary"] = summary.as_dict()
-        emit_json(data)
-    for line in _describe(index, summary, args.dry_run):
-        print(line, file=sys.stderr)
-    return 0

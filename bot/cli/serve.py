@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.app import make_client
-from bot.cli import (
+from bot.cli.base import (
     CliContext,
     CliError,
     add_now_argument,

@@ -7,7 +7,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from bot.cli import (
+from bot.cli.base import (
     CliContext,
     CliError,
     add_now_argument,

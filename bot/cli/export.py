@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bot.cli import CliContext, CliError, add_now_argument
+from bot.cli.base import CliContext, CliError, add_now_argument
 from models.calendar import local_date
 from models.dates import DateError, parse_date
 from models.permissions import Actor
