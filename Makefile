@@ -23,7 +23,7 @@ run: install
 		$(LSCB) sandbox $(SANDBOX_ARGS); \
 	fi
 
-CODE := $(wildcard bot models jobs importer reports)
+CODE := $(wildcard bot models jobs importer reports sandbox)
 CHECKED := $(CODE) $(wildcard tests benchmarks)
 
 lint: install

@@ -36,13 +36,13 @@ from slack_sdk import WebClient  # noqa: E402
 from workload import StatementCounter, load_board  # noqa: E402
 
 import models.all  # noqa: E402,F401
-from bot.sandbox import _track_background_work  # noqa: E402
 from bot.server import HttpServer, database_health, make_wsgi_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.standin import SlackStandIn, SlackUser, signed_headers  # noqa: E402
 from models.clock import FixedClock  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.store import Store  # noqa: E402
+from sandbox.repl import _track_background_work  # noqa: E402
+from sandbox.slack import SlackStandIn, SlackUser, signed_headers  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789ab"
 TOKEN = "xoxb-0-lscb-bench"

@@ -110,8 +110,8 @@ def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace, ctx: CliContext) -> int:
-    from bot.sandbox import Sandbox, SandboxError, SandboxOptions
     from models.org import OrgFileError
+    from sandbox.repl import Sandbox, SandboxError, SandboxOptions
 
     if ctx.settings.log_level != "DEBUG":
         # The prompt is the sandbox's output; the app's own log lines would bury it.

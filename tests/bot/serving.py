@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.server import HttpServer, database_health, make_wsgi_app
 from bot.settings import Settings
-from bot.standin import SlackStandIn, signed_headers
 from models.clock import Clock
+from sandbox.slack import SlackStandIn, signed_headers
 
 SECRET = "f3c1a9e2b7d54c8e9a0b1c2d3e4f5a6b"
 BOT_TOKEN = "xoxb-1-lscb-test"

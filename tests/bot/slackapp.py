@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.settings import Settings
-from bot.standin import (
+from models.clock import FixedClock
+from sandbox.slack import (
     RecordedResponse,
     SlackStandIn,
     SlackUser,
@@ -31,7 +32,6 @@ from bot.standin import (
     signed_headers,
     view_state,
 )
-from models.clock import FixedClock
 from tests import slack_example
 
 SECRET = slack_example.SECRET  # Slack's published example signs, so the app can check it

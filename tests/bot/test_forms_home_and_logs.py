@@ -14,11 +14,11 @@ from sqlalchemy import select
 from bot import ids
 from bot.cli import main
 from bot.listeners import commands as command_listener
-from bot.sandbox import SandboxOptions, run_script
 from models import actions as ops
 from models.errors import NotFound
 from models.org import read_org_file
 from models.schema import Person, Status
+from sandbox.repl import SandboxOptions, run_script
 from tests.bot import slackapp
 from tests.bot.slackapp import SlackDriver
 from tests.conftest import EXAMPLE_ORG

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bot.cli import main
-from bot.standin import SlackChannel, SlackStandIn, SlackUser
+from sandbox.slack import SlackChannel, SlackStandIn, SlackUser
 from tests.bot.serving import BOT_TOKEN
 
 ORG = """

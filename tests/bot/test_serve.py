@@ -12,8 +12,8 @@ import pytest
 from bot.cli import main
 from bot.server import HttpServer, database_health, make_wsgi_app, serve, socket_mode_client
 from bot.settings import Settings
-from bot.standin import SlackStandIn
 from models.db import make_engine, make_session_factory
+from sandbox.slack import SlackStandIn
 from tests.bot.serving import (
     SECRET,
     build_app,

@@ -11,12 +11,12 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.standin import SlackStandIn
 from jobs.outbox import Dispatcher
 from jobs.runner import JobResult, run_job
 from models.brag import BragRules
 from models.clock import FixedClock
 from models.schema import Committee, OrgSetting, Person
+from sandbox.slack import SlackStandIn
 
 BOARD = "lscb-board"
 

@@ -11,8 +11,8 @@ from slack_bolt import BoltRequest
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin import sign
 from models import actions as ops
+from sandbox.slack import sign
 from tests.bot.serving import http, served
 from tests.bot.slackapp import SECRET, SlackDriver
 from tests.bot.test_commands import TEXTS

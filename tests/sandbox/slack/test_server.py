@@ -19,8 +19,8 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import SlackChannel, SlackStandIn, SlackUser
-from tests.standin.conftest import error_of
+from sandbox.slack import SlackChannel, SlackStandIn, SlackUser
+from tests.sandbox.slack.conftest import error_of
 
 JANE = SlackUser("U0JANE", "jane.smith", real_name="Jane Smith", email="jane@example.org")
 OMAR = SlackUser("U0OMAR", "omar", real_name="Omar Khan", tz="Europe/Paris", deleted=True)
@@ -421,7 +421,7 @@ def test_response_url_checks_blocks(slack):
 
 
 def test_logs_name_methods_not_message_text(slack, client, caplog):
-    with caplog.at_level(logging.DEBUG, logger="bot.standin"):
+    with caplog.at_level(logging.DEBUG, logger="sandbox.slack"):
         client.chat_postMessage(channel="C0QAEC", text="Child known as Mary")
         WebhookClient(slack.new_response_url()).send(text="Child known as Mary")
     assert "chat.postMessage" in caplog.text

@@ -2,10 +2,19 @@
 
 ``SlackStandIn`` serves the Web API on 127.0.0.1 and checks every call against Slack's published
 OpenAPI description (``spec.check_call``); ``signing`` signs requests as Slack does; ``render``
-shows Block Kit as terminal text.
+shows Block Kit as terminal text. What it keeps and answers with is in ``records``, the Web API
+methods it carries out in ``methods/``, one module a method family.
 """
 
-from bot.standin.render import (
+from sandbox.slack.records import (
+    PostedMessage,
+    RecordedCall,
+    RecordedResponse,
+    SlackChannel,
+    SlackUser,
+    UploadedFile,
+)
+from sandbox.slack.render import (
     InputField,
     Interactive,
     Rendered,
@@ -15,17 +24,9 @@ from bot.standin.render import (
     render_view,
     view_state,
 )
-from bot.standin.server import (
-    PostedMessage,
-    RecordedCall,
-    RecordedResponse,
-    SlackChannel,
-    SlackStandIn,
-    SlackUser,
-    UploadedFile,
-)
-from bot.standin.signing import sign, signed_headers
-from bot.standin.spec import check_call
+from sandbox.slack.server import SlackStandIn
+from sandbox.slack.signing import sign, signed_headers
+from sandbox.slack.spec import check_call
 
 __all__ = [
     "InputField",

@@ -2,7 +2,7 @@
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin.signing import sign, signed_headers
+from sandbox.slack.signing import sign, signed_headers
 from tests.slack_example import BODY, SECRET, TIMESTAMP, FixedClock
 from tests.slack_example import SIGNATURE as EXPECTED
 

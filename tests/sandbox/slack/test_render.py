@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.standin.render import (
+from sandbox.slack.render import (
     mrkdwn_to_text,
     render_blocks,
     render_message,
@@ -188,7 +188,7 @@ def test_home_tab_and_unknown_blocks():
 
 
 def test_the_apps_emoji_show_as_characters_and_times_are_left_alone() -> None:
-    from bot.standin.render import mrkdwn_to_text
+    from sandbox.slack.render import mrkdwn_to_text
 
     assert mrkdwn_to_text(":red_circle: Red *3* at 10:30:00") == "\U0001f534 Red 3 at 10:30:00"
     assert mrkdwn_to_text(":not_an_emoji_we_use:") == ":not_an_emoji_we_use:"

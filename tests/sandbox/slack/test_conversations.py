@@ -7,8 +7,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import SlackChannel, SlackStandIn, SlackUser
-from tests.standin.conftest import error_of
+from sandbox.slack import SlackChannel, SlackStandIn, SlackUser
+from tests.sandbox.slack.conftest import error_of
 
 JANE = SlackUser("U0JANE", "jane.smith", real_name="Jane Smith")
 
@@ -261,7 +261,7 @@ def test_replies_refusals(slack, client):
 def test_conversations_list_pages_channels_as_slack_does() -> None:
     from slack_sdk import WebClient
 
-    from bot.standin import SlackChannel, SlackStandIn
+    from sandbox.slack import SlackChannel, SlackStandIn
 
     channels = [SlackChannel(f"C0{i:04d}", f"chan-{i}") for i in range(5)]
     channels += [
@@ -304,7 +304,7 @@ def test_conversations_list_limit_and_exclude_archived_are_read_as_elsewhere(sla
 
 
 def test_team_id_is_accepted_on_any_method() -> None:
-    from bot.standin.spec import check_call
+    from sandbox.slack.spec import check_call
 
     assert (
         check_call(

@@ -35,7 +35,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.server import HttpServer, database_health, make_wsgi_app
 from bot.settings import Settings, load_settings
-from bot.standin import (
+from models.clock import Clock, FixedClock
+from models.migrate import upgrade
+from models.org import OrgFile, apply_org, read_org_file
+from models.schema import Committee, Person
+from models.store import Store
+from sandbox.slack import (
     InputField,
     Interactive,
     PostedMessage,
@@ -47,11 +52,6 @@ from bot.standin import (
     signed_headers,
     view_state,
 )
-from models.clock import Clock, FixedClock
-from models.migrate import upgrade
-from models.org import OrgFile, apply_org, read_org_file
-from models.schema import Committee, Person
-from models.store import Store
 
 log = logging.getLogger("lscb.sandbox")
 

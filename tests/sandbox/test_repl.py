@@ -12,9 +12,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.sandbox import SandboxOptions, run_script
 from bot.settings import Settings
 from models.clock import Clock
+from sandbox.repl import SandboxOptions, run_script
 from tests.conftest import ROOT
 
 START = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)  # a Wednesday

@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from bot.standin import blockkit
+from sandbox.slack import blockkit
 
 SPEC_FILE = "slack_web_openapi_v2_without_examples.json"
 
@@ -77,7 +77,7 @@ _MESSAGE_TEXT_METHODS = frozenset(
 @lru_cache(maxsize=1)
 def load_spec() -> dict[str, MethodSpec]:
     """Every method the stand-in knows: the OpenAPI description plus the hand-written table."""
-    raw = resources.files("bot.standin.specs").joinpath(SPEC_FILE).read_text(encoding="utf-8")
+    raw = resources.files("sandbox.slack.specs").joinpath(SPEC_FILE).read_text(encoding="utf-8")
     doc = json.loads(raw)
     methods: dict[str, MethodSpec] = {}
     for path, operations in doc["paths"].items():

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bot.standin.spec import HAND_WRITTEN, check_call, load_spec, method_spec
+from sandbox.slack.spec import HAND_WRITTEN, check_call, load_spec, method_spec
 
 
 def section(text: str) -> dict:
