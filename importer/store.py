@@ -1,27 +1,93 @@
-"""Storing a parsed index: one transaction per file, idempotent, and a changed document updates
-what changed. Actions are created through the domain operations so every change has an event."""
+"""Storing a parsed index: one transaction per file, and a re-import is a merge.
+
+Actions are created and changed through the domain operations, so every change has its event.
+For each field an import sets (`importer.fields.FIELDS`) the document's value is remembered
+(`ImportedValue`); on the next import a field changes only where the document's value changed
+since, and a field a person changed in the app since is kept and reported as a conflict. An
+unchanged document writes nothing."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, selectinload
 
+from importer.fields import FIELDS, Field, Merge
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
 from models import actions as ops
-from models.actions import create_action, next_review_number, owner_label, record_event
+from models.actions import create_action, next_review_number, owner_label
+from models.calendar import local_date
 from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor
-from models.schema import OPEN_STATUSES, Action, Committee, Finding, Person, Review, Status
+from models.schema import (
+    Action,
+    ActionEvent,
+    Committee,
+    Finding,
+    ImportedValue,
+    Person,
+    Review,
+    Status,
+)
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    ref: str
+    field: str
+    before: str
+    after: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.field} {self.before} → {self.after}"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field the document changed that a person had changed in the app: the person's value
+    was kept."""
+
+    ref: str
+    field: str
+    document: str  # what the document now says
+    kept: str  # what the app keeps
+    by: str  # who set it, by name
+    on: str  # when, day first
+
+    @property
+    def line(self) -> str:
+        return (
+            f"{self.ref} {self.field}: the document now says {self.document}; "
+            f"kept {self.kept}, set by {self.by} on {self.on}"
+        )
+
+
+@dataclass(frozen=True)
+class NewAction:
+    ref: str
+    review: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    """An action imported from a review the document still has, that the document no longer
+    lists: left as it is, for the business unit to cancel or keep."""
+
+    ref: str
+    text: str
+    status: str
 
 
 @dataclass
@@ -41,9 +107,13 @@ class ImportSummary:
     committees_unmatched: int = 0
     unassigned: int = 0
     actions_matched_by_ref: int = 0  # tracker rows matched to an existing action by its Ref
-    changes: list[str] = field(default_factory=list)  # what changed, by reference only
-    # What a tracker row asked for that the import may not do, by reference and field only.
+    changes: list[str] = field(default_factory=list)  # "A-2 updated: due date", by reference
+    # What the document asked for that the import may not do, by reference and field only.
     not_applied: list[str] = field(default_factory=list)
+    field_changes: list[FieldChange] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    new_actions: list[NewAction] = field(default_factory=list)
+    not_in_document: list[Gone] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -58,7 +128,31 @@ class ImportSummary:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()} | {"changed": self.changed}
+        return asdict(self) | {"changed": self.changed}
+
+    def digest(self) -> str:
+        """A fingerprint of everything the import would do: equal digests, equal imports."""
+        data = self.as_dict()
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def preview_lines(self) -> list[str]:
+        """Per action, what would change (from → to), each conflict, each new action, and the
+        actions no longer in the document; then what may not be done."""
+        lines: list[str] = []
+        by_ref: dict[str, list[str]] = {}
+        for c in self.field_changes:
+            by_ref.setdefault(c.ref, []).append(c.line)
+        for ref, changes in by_ref.items():
+            lines.append(f"{ref}: {'; '.join(changes)}")
+        lines.extend(c.line for c in self.conflicts)
+        lines.extend(f"new {n.ref} ({n.review}): {n.text}" for n in self.new_actions)
+        lines.extend(
+            f"{g.ref} ({g.status}) is no longer in the document: left as it is; cancel it "
+            f"with /lscb cancel {g.ref} <reason>, or keep it"
+            for g in self.not_in_document
+        )
+        lines.extend(f"not applied: {n}" for n in self.not_applied)
+        return lines
 
 
 # ---------------------------------------------------------------- matching
@@ -92,6 +186,7 @@ class CommitteeMatcher:
                 self.by_key.setdefault(_norm_committee(n), c)
                 self.by_initials.setdefault(_initials(_norm_committee(n)), c)
             self.by_initials.setdefault(c.code.lower(), c)
+        self.codes = frozenset(c.code for c in committees)
 
     def match(self, text: str | None) -> Committee | None:
         if not text:
@@ -153,6 +248,170 @@ def action_key(rkey: str, text: str) -> str:
     return f"{rkey}:{_digest(text)[:24]}"
 
 
+# ---------------------------------------------------------------- what the document said
+
+
+_IN_BATCH = 500  # ids looked up in one query, well within any database's bound parameters
+
+
+class Baselines:
+    """What documents said at the last import, by action and field, and what this import will
+    record: written once, at the end, in bulk."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, dict[str, tuple[str | None, datetime]]] = {}
+        self.pending: dict[tuple[int, str], str | None] = {}
+
+    def _read(self, s: Session, where: Any) -> None:
+        stmt = select(
+            ImportedValue.action_id,
+            ImportedValue.field,
+            ImportedValue.value,
+            ImportedValue.imported_at,
+        ).where(where)
+        for action_id, name, value, at in s.execute(stmt):
+            self.rows.setdefault(action_id, {})[name] = (value, at)
+
+    def load(self, s: Session, action_ids: Iterable[int]) -> None:
+        ids = sorted(set(action_ids) - set(self.rows))
+        for i in range(0, len(ids), _IN_BATCH):
+            self._read(s, ImportedValue.action_id.in_(ids[i : i + _IN_BATCH]))
+
+    def load_review(self, s: Session, review_id: int) -> None:
+        of_review = select(Action.id).where(Action.review_id == review_id)
+        self._read(s, ImportedValue.action_id.in_(of_review.scalar_subquery()))
+
+    def of(self, action_id: int) -> dict[str, tuple[str | None, datetime]]:
+        return self.rows.get(action_id, {})
+
+    def since(self, action_id: int, name: str) -> datetime | None:
+        """Since when a person's change to the field is a change since the document said what
+        it said: when it last said it, or (it said nothing) when the action was first imported;
+        None when nothing was ever recorded."""
+        rows = self.of(action_id)
+        if name in rows:
+            return rows[name][1]
+        return min((at for _, at in rows.values()), default=None)
+
+    def record(self, action_id: int, name: str, value: str | None) -> None:
+        row = self.of(action_id).get(name)
+        if (row is None and value is None) or (row is not None and row[0] == value):
+            return
+        self.pending[(action_id, name)] = value
+
+    def write(self, s: Session, now: datetime, source: str) -> None:
+        source = source[:200]
+        inserts = [
+            {"action_id": a, "field": f, "value": v, "imported_at": now, "source": source}
+            for (a, f), v in self.pending.items()
+            if f not in self.of(a)
+        ]
+        updates = [
+            {"a": a, "f": f, "v": v, "t": now, "src": source}
+            for (a, f), v in self.pending.items()
+            if f in self.of(a)
+        ]
+        if inserts:
+            s.execute(insert(ImportedValue), inserts)
+        if updates:
+            stmt = (
+                update(ImportedValue)
+                .where(
+                    ImportedValue.action_id == bindparam("a"),
+                    ImportedValue.field == bindparam("f"),
+                )
+                .values(value=bindparam("v"), imported_at=bindparam("t"), source=bindparam("src"))
+            )
+            s.connection().execute(stmt, updates)
+        self.pending.clear()
+
+
+def _person_change(
+    action: Action, f: Field, since: datetime | None, m: Merge
+) -> ActionEvent | None:
+    """The latest event by a person (not an import or a job) that set `f`, since `since`."""
+    for e in reversed(action.events):
+        if e.actor_id is None or (since is not None and e.at < since):
+            continue
+        if f.touched(e, m):
+            return e
+    return None
+
+
+def _merge(
+    m: Merge,
+    action: Action,
+    activity: ParsedActivity,
+    base: Baselines,
+    summary: ImportSummary,
+    *,
+    skip: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Bring `action` in line with what changed in its document; returns the fields changed.
+
+    Per field: a document that says what it said at the last import changes nothing; one that
+    says nothing (a blank cell) changes nothing; otherwise the document's value is set unless a
+    person set the field in the app since, which is kept and reported as a conflict."""
+    ref = action.ref
+    m.refused = []
+    changed: list[str] = []
+    rows = base.of(action.id)
+    for f in FIELDS:
+        if f.name in skip:
+            continue
+        doc = f.document(activity, m)
+        row = rows.get(f.name)
+        if (row is None and doc is None) or (row is not None and row[0] == doc):
+            continue
+        base.record(action.id, f.name, doc)
+        if doc is None:
+            continue
+        current = f.current(action)
+        if f.same(doc, current) or f.already(action, doc):
+            continue
+        reason = f.refusal(action, doc)
+        if reason is not None:
+            m.refused.append(reason)
+            continue
+        if not f.additive:
+            by = _person_change(action, f, base.since(action.id, f.name), m)
+            if by is not None:
+                who = by.actor.name if by.actor is not None else by.actor_label
+                summary.conflicts.append(
+                    Conflict(
+                        ref,
+                        f.label,
+                        f.show(doc),
+                        f.show(current),
+                        who,
+                        f"{local_date(by.at):%d/%m/%Y}",
+                    )
+                )
+                continue
+        try:
+            f.apply(m, action, activity, doc)
+        except (InvalidInput, Refused) as exc:
+            m.refused.append(f"{f.label} ({exc})")
+            continue
+        changed.append(f.label)
+        summary.field_changes.append(FieldChange(ref, f.label, f.show(current), f.show(doc)))
+    summary.not_applied.extend(f"{ref}: {r}" for r in m.refused)
+    if changed:
+        s = m.s
+        s.flush()
+        summary.actions_updated += 1
+        summary.changes.append(f"{ref} updated: {', '.join(changed)}")
+    else:
+        summary.actions_unchanged += 1
+    return changed
+
+
+def _record_all(m: Merge, action: Action, activity: ParsedActivity, base: Baselines) -> None:
+    """A new action: what its document says of every field is what it said at this import."""
+    for f in FIELDS:
+        base.record(action.id, f.name, f.document(activity, m))
+
+
 # ---------------------------------------------------------------- storing
 
 
@@ -161,12 +420,6 @@ def _set(obj: Any, attr: str, value: Any) -> bool:
         return False
     setattr(obj, attr, value)
     return True
-
-
-@dataclass
-class Resolved:
-    committee: Committee | None
-    owner: Person | None
 
 
 Matchers = tuple[CommitteeMatcher, PersonMatcher]
@@ -180,6 +433,23 @@ def resolve(s: Session) -> Matchers:
     )
 
 
+class _Steps:
+    """Calls `progress(done, total)` about a hundred times over the activities, and at the end."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self.step = max(1, total // 100)
+
+    def tick(self, n: int = 1) -> None:
+        before, self.done = self.done, self.done + n
+        if self.progress is not None and (self.done // self.step > before // self.step):
+            self.progress(min(self.done, self.total), self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
+
+
 def store_index(
     s: Session,
     index: ParsedIndex,
@@ -191,27 +461,44 @@ def store_index(
 ) -> ImportSummary:
     """Write `index` in the caller's transaction; returns what was created, updated or left.
 
-    `matchers` are the caller's own `resolve(s)`, when it has them already."""
+    `matchers` are the caller's own `resolve(s)`, when it has them already. `progress` is told
+    how many of the document's activities are done, now and then."""
     actor = Actor.system(f"import of {source_name}")
     committees, people = matchers if matchers is not None else resolve(s)
+    m = Merge(
+        s,
+        actor,
+        now,
+        "changed in the imported document",
+        committees,
+        people,
+        committees.codes,
+        [],
+    )
+    base = Baselines()
     summary = ImportSummary()
+    steps = _Steps(progress, index.activity_count)
     claimed: set[int] = set()
-    known = _actions_named(s, index)
-    for n, parsed in enumerate(index.reviews, start=1):
+    known = _actions_named(s, index, base)
+    for parsed in index.reviews:
         rest: list[ParsedActivity] = []
         for activity in parsed.activities:
             action, skip = _match_ref(s, activity, known, claimed, summary)
             if action is not None:
-                _store_by_ref(s, actor, action, activity, now, committees, people, summary)
+                base.load(s, [action.id])
+                _store_by_ref(m, action, activity, base, summary)
+                steps.tick()
             elif not skip:
                 rest.append(activity)
+            else:
+                steps.tick()
         # Rows matched by Ref belong to their action's own review: a review (and findings) is
         # only written for the rows left over.
         if rest:
-            _store_review(s, actor, _leftover(parsed, rest), now, committees, people, summary)
-        if progress is not None:
-            progress(n, len(index.reviews))
+            _store_review(m, _leftover(parsed, rest), base, summary, steps)
+    base.write(s, now, source_name)
     s.flush()
+    steps.finish()
     return summary
 
 
@@ -227,11 +514,10 @@ def _leftover(parsed: ParsedReview, rest: list[ParsedActivity]) -> ParsedReview:
 
 # ---------------------------------------------------------------- tracker rows matched by Ref
 
-_IN_BATCH = 500  # numbers looked up in one query, well within any database's bound parameters
 
-
-def _actions_named(s: Session, index: ParsedIndex) -> dict[int, Action]:
-    """The existing actions the rows of `index` name by their Ref, by number, in a few queries."""
+def _actions_named(s: Session, index: ParsedIndex, base: Baselines) -> dict[int, Action]:
+    """The existing actions the rows of `index` name by their Ref, by number, in a few queries,
+    with what their documents said at the last import."""
     numbers: set[int] = set()
     for parsed in index.reviews:
         for activity in parsed.activities:
@@ -242,8 +528,10 @@ def _actions_named(s: Session, index: ParsedIndex) -> dict[int, Action]:
     found: dict[int, Action] = {}
     for i in range(0, len(ordered), _IN_BATCH):
         batch = ordered[i : i + _IN_BATCH]
-        stmt = select(Action).where(Action.number.in_(batch))
-        found.update((a.number, a) for a in s.scalars(stmt).unique())
+        stmt = select(Action).where(Action.number.in_(batch)).options(selectinload(Action.findings))
+        actions = list(s.scalars(stmt).unique())
+        found.update((a.number, a) for a in actions)
+        base.load(s, [a.id for a in actions])
     return found
 
 
@@ -311,7 +599,7 @@ def _count(
     activity: ParsedActivity,
     owner: Person | None,
     committee: Committee | None,
-    due: date | None,
+    due: object,
     summary: ImportSummary,
 ) -> None:
     if activity.committee:
@@ -325,156 +613,25 @@ def _count(
         summary.delivered += 1
 
 
-_OPEN = OPEN_STATUSES
-
-
 def _store_by_ref(
-    s: Session,
-    actor: Actor,
-    action: Action,
-    activity: ParsedActivity,
-    now: datetime,
-    committees: CommitteeMatcher,
-    people: PersonMatcher,
-    summary: ImportSummary,
+    m: Merge, action: Action, activity: ParsedActivity, base: Baselines, summary: ImportSummary
 ) -> None:
-    """Bring `action` in line with its tracker row through the domain operations, each change
-    with its event. Only what the row states is compared: a blank cell changes nothing, and
-    BRAG, findings, review and sign-off columns are never read back."""
-    ref = action.ref
-    note = "changed in the imported tracker"
-    changed: list[str] = []
-    refused: list[str] = []
+    """Merge a tracker row into the action its Ref names. BRAG, the review and sign-off columns
+    are never read back; a withheld row's Action cell is not the action's text."""
     summary.actions_matched_by_ref += 1
-
-    def attempt(what: str, op: Callable[[], object]) -> None:
-        try:
-            op()
-        except (InvalidInput, Refused) as exc:
-            refused.append(f"{what} ({exc})")
-        else:
-            changed.append(what)
-
-    if not _withheld(action, activity) and action.text != activity.text:
-
-        def edit() -> None:
-            record_event(s, action, actor, now, "edited", action.text, activity.text, note)
-            action.text = activity.text
-
-        attempt("action text", edit)
-
-    committee = committees.match(activity.committee)
-    if activity.committee and committee is None:
-        refused.append("committee (no such committee)")
-    owner: Person | None = None
-    if activity.owner:
-        same_owner = action.owner is not None and _norm_name(action.owner.name) == _norm_name(
-            activity.owner
-        )
-        owner = action.owner if same_owner else people.match(activity.owner)
-        if owner is None:
-            refused.append("owner (no such person)")
-    new_owner = owner if owner is not None and owner.id != action.owner_id else None
-    new_committee = (
-        committee if committee is not None and committee.id != action.committee_id else None
-    )
-    if new_owner is not None or new_committee is not None:
-        attempt(
-            "owner"
-            if new_committee is None
-            else "committee"
-            if new_owner is None
-            else "owner, committee",
-            lambda: ops.assign(s, actor, ref, owner=new_owner, committee=new_committee, now=now),
-        )
-
-    if activity.lead_agency and action.lead_agency != activity.lead_agency:
-
-        def agency() -> None:
-            before = action.lead_agency
-            action.lead_agency = activity.lead_agency
-            record_event(s, action, actor, now, "agency", before, activity.lead_agency, note)
-
-        attempt("lead agency", agency)
-
-    if activity.due_date is not None and action.due_date != activity.due_date:
-        due = activity.due_date
-        attempt(
-            "target date",
-            lambda: ops.change_due(s, actor, ref, when=due, reason=note, now=now, allow_past=True),
-        )
-
-    was_complete = action.status in (Status.COMPLETE, Status.SIGNED_OFF)
-    _apply_status(s, actor, action, activity, now, attempt, refused)
-
-    if activity.progress and activity.progress != action.latest_progress:
-        progress = activity.progress
-        attempt("progress", lambda: ops.add_note(s, actor, ref, text=progress, now=now))
-
-    if was_complete and activity.evidence and action.evidence_of_completion != activity.evidence:
-        refused.append("evidence of completion (recorded when the action was marked done)")
-
-    _count(activity, action.owner, committee, action.due_date, summary)
-    if changed:
-        s.flush()
-        summary.actions_updated += 1
-        summary.changes.append(f"{ref} updated: {', '.join(changed)}")
-    else:
-        summary.actions_unchanged += 1
-    summary.not_applied.extend(f"{ref}: {r}" for r in refused)
+    m.note = "changed in the imported tracker"
+    skip = frozenset({"text"}) if _withheld(action, activity) else frozenset()
+    _merge(m, action, activity, base, summary, skip=skip)
+    _count(activity, action.owner, m.committees.match(activity.committee), action.due_date, summary)
 
 
-def _set_due(s: Session, actor: Actor, action: Action, new: date, now: datetime, note: str) -> None:
-    """Set the due date as a document states it, whether or not it is past, with its event."""
-    before = action.due_date
-    action.due_date = new
-    if action.original_due_date is None:
-        action.original_due_date = new
-    record_event(
-        s, action, actor, now, "due", before.isoformat() if before else None, new.isoformat(), note
-    )
-
-
-def _apply_status(
-    s: Session,
-    actor: Actor,
-    action: Action,
-    activity: ParsedActivity,
-    now: datetime,
-    attempt: Callable[[str, Callable[[], object]], None],
-    refused: list[str],
-) -> None:
-    target = activity.status
-    if target is None or target == action.status.value:
-        return
-    ref, current = action.ref, action.status
-    if target in (Status.NOT_STARTED.value, Status.IN_PROGRESS.value) and current in _OPEN:
-        word = target.replace("_", "-")
-        attempt("status", lambda: ops.update(s, actor, ref, word=word, now=now))
-        return
-    if target in (Status.COMPLETE.value, Status.SIGNED_OFF.value) and current in _OPEN:
-        evidence = activity.evidence or activity.text
-        attempt("status", lambda: ops.mark_done(s, actor, ref, evidence=evidence, now=now))
-        if target == Status.SIGNED_OFF.value:
-            refused.append("sign-off (given by the committee's chair, not by an import)")
-        return
-    if target == Status.SIGNED_OFF.value and current == Status.COMPLETE:
-        refused.append("sign-off (given by the committee's chair, not by an import)")
-    elif target == Status.CANCELLED.value:
-        refused.append("cancelling (an admin cancels an action with a reason)")
-    else:
-        refused.append(f"status {target.replace('_', ' ')} (an import does not reopen actions)")
+# ---------------------------------------------------------------- reviews and their actions
 
 
 def _store_review(
-    s: Session,
-    actor: Actor,
-    parsed: ParsedReview,
-    now: datetime,
-    committees: CommitteeMatcher,
-    people: PersonMatcher,
-    summary: ImportSummary,
+    m: Merge, parsed: ParsedReview, base: Baselines, summary: ImportSummary, steps: _Steps
 ) -> None:
+    s = m.s
     key = review_key(parsed)
     review = s.scalars(select(Review).where(Review.source_key == key)).one_or_none()
     fields = {
@@ -488,7 +645,7 @@ def _store_review(
     }
     created = review is None
     if review is None:
-        review = Review(number=next_review_number(s), source_key=key, created_at=now, **fields)
+        review = Review(number=next_review_number(s), source_key=key, created_at=m.now, **fields)
         s.add(review)
         s.flush()
         review_changed = True
@@ -496,9 +653,7 @@ def _store_review(
         review_changed = any([_set(review, k, v) for k, v in fields.items()])
 
     findings_changed = _store_findings(review, parsed, summary)
-    actions_changed = _store_actions(
-        s, actor, review, key, parsed, now, committees, people, summary
-    )
+    actions_changed = _store_actions(m, review, key, parsed, base, summary, steps)
     if created:
         summary.reviews_created += 1
     elif review_changed or findings_changed or actions_changed:
@@ -530,23 +685,28 @@ def _store_findings(review: Review, parsed: ParsedReview, summary: ImportSummary
 
 
 def _store_actions(
-    s: Session,
-    actor: Actor,
+    m: Merge,
     review: Review,
     rkey: str,
     parsed: ParsedReview,
-    now: datetime,
-    committees: CommitteeMatcher,
-    people: PersonMatcher,
+    base: Baselines,
     summary: ImportSummary,
+    steps: _Steps,
 ) -> bool:
+    s = m.s
+    m.note = "changed in the imported document"
     existing = list(
         s.scalars(
             select(Action)
             .where(Action.review_id == review.id, Action.source_key.is_not(None))
+            .options(selectinload(Action.findings))
             .order_by(Action.number)
-        ).all()
+        )
+        .unique()
+        .all()
     )
+    if existing:
+        base.load_review(s, review.id)
     by_key = {a.source_key: a for a in existing}
     pairs: list[tuple[ParsedActivity, Action | None, str]] = []
     matched: set[int] = set()
@@ -564,99 +724,67 @@ def _store_actions(
         if found is None and spare:
             pairs[i] = (activity, spare.pop(0), key)
     summary.actions_not_in_document += len(spare)
+    summary.not_in_document.extend(
+        Gone(a.ref, a.text, a.status.label) for a in spare if a.status != Status.CANCELLED
+    )
 
     changed = False
+    used = set(by_key)
+    findings = {f.text: f for f in review.findings}
     for activity, action, key in pairs:
-        committee = committees.match(activity.committee)
-        owner = people.match(activity.owner)
-        _count(activity, owner, committee, activity.due_date, summary)
+        steps.tick()
         if action is None:
-            created = create_action(
-                s,
-                actor,
-                text=activity.text,
-                now=now,
-                review=review,
-                owner=owner,
-                committee=committee,
-                due_date=activity.due_date,
-                lead_agency=activity.lead_agency,
-                evidence_of_completion=(activity.evidence or activity.text)
-                if activity.delivered
-                else None,
-                source_key=key,
-                note="imported" + (": reported as delivered" if activity.delivered else ""),
-                allow_past=True,
-            )
-            if activity.status == Status.CANCELLED.value and not activity.delivered:
-                ops.cancel(
-                    s, actor, created.ref, reason="cancelled in the imported tracker", now=now
-                )
-            summary.actions_created += 1
+            if key in used:  # the same wording twice in one review
+                key = action_key(rkey, f"{activity.text}\x1f{len(used)}")
+            used.add(key)
+            _create(m, review, activity, key, findings, base, summary)
             changed = True
             continue
-        if _update_action(s, actor, action, activity, owner, committee, now):
-            summary.actions_updated += 1
-            summary.changes.append(f"{action.ref} updated")
+        if action.source_key != key and key not in used:
+            action.source_key = key  # matched by position: follow the document's new wording
+            used.add(key)
+        if _merge(m, action, activity, base, summary):
             changed = True
-        else:
-            summary.actions_unchanged += 1
-    return changed
-
-
-def _update_action(
-    s: Session,
-    actor: Actor,
-    action: Action,
-    activity: ParsedActivity,
-    owner: Person | None,
-    committee: Committee | None,
-    now: datetime,
-) -> bool:
-    """Bring an imported action in line with the document, recording each change as an event.
-
-    Only what the document states is compared: an owner or committee given in Slack later is
-    kept when the document names none.
-    """
-    note = "changed in the imported document"
-    changed = False
-    if action.text != activity.text:
-        record_event(s, action, actor, now, "edited", action.text, activity.text, note)
-        action.text = activity.text
-        changed = True
-    if activity.lead_agency and action.lead_agency != activity.lead_agency:
-        action.lead_agency = activity.lead_agency
-        changed = True
-    if (owner is not None and action.owner_id != owner.id) or (
-        committee is not None and action.committee_id != committee.id
-    ):
-        before = _label(action.owner, action.committee)
-        action.owner = owner or action.owner
-        action.committee = committee or action.committee
-        record_event(
-            s,
-            action,
-            actor,
-            now,
-            "assigned",
-            before or None,
-            _label(action.owner, action.committee),
-            note,
+        _count(
+            activity, action.owner, m.committees.match(activity.committee), action.due_date, summary
         )
-        changed = True
-    if activity.due_date is not None and action.due_date != activity.due_date:
-        _set_due(s, actor, action, activity.due_date, now, note)
-        changed = True
-    if activity.delivered and action.status in OPEN_STATUSES:
-        before_status = action.status.value
-        action.status = Status.COMPLETE
-        action.evidence_of_completion = activity.evidence or activity.text
-        action.completed_at = now
-        record_event(s, action, actor, now, "done", before_status, Status.COMPLETE.value, note)
-        changed = True
-    if changed:
-        s.flush()
     return changed
+
+
+def _create(
+    m: Merge,
+    review: Review,
+    activity: ParsedActivity,
+    key: str,
+    findings: dict[str, Finding],
+    base: Baselines,
+    summary: ImportSummary,
+) -> None:
+    s = m.s
+    committee = m.committees.match(activity.committee)
+    owner = m.people.match(activity.owner)
+    _count(activity, owner, committee, activity.due_date, summary)
+    created = create_action(
+        s,
+        m.actor,
+        text=activity.text,
+        now=m.now,
+        review=review,
+        owner=owner,
+        committee=committee,
+        due_date=activity.due_date,
+        lead_agency=activity.lead_agency,
+        findings=[findings[t] for t in dict.fromkeys(activity.findings) if t in findings],
+        evidence_of_completion=(activity.evidence or activity.text) if activity.delivered else None,
+        source_key=key,
+        note="imported" + (": reported as delivered" if activity.delivered else ""),
+        allow_past=True,
+    )
+    if activity.status == Status.CANCELLED.value and not activity.delivered:
+        ops.cancel(s, m.actor, created.ref, reason="cancelled in the imported tracker", now=m.now)
+    _record_all(m, created, activity, base)
+    summary.actions_created += 1
+    summary.new_actions.append(NewAction(created.ref, review.name, created.text))
 
 
 def _label(owner: Person | None, committee: Committee | None) -> str:

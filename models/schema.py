@@ -322,3 +322,20 @@ class ActionEvent(Base):
 
     action: Mapped[Action] = relationship(back_populates="events")
     actor: Mapped[Person | None] = relationship()
+
+
+class ImportedValue(Base):
+    """What a document said about one field of an action when it was last imported.
+
+    A re-import changes a field only where the document's value differs from this one, so what a
+    person changed in the app since is never undone by a document that did not change."""
+
+    __tablename__ = "imported_value"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)  # None: the document said nothing
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(200))

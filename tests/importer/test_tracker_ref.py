@@ -123,7 +123,7 @@ def test_changed_rows_update_their_own_action_with_events(board: Board, tmp_path
     summary = import_file(board, write_csv(tmp_path, rows))
     assert summary.changed
     assert (summary.actions_created, summary.reviews_created, summary.actions_updated) == (0, 0, 2)
-    assert sorted(summary.changes) == ["A-3 updated: status", "A-6 updated: target date, progress"]
+    assert sorted(summary.changes) == ["A-3 updated: status", "A-6 updated: due date, progress"]
     with board.sf() as s:
         assert counts(s)[:3] == (reviews, findings, actions)
         a6 = action(s, "A-6")
@@ -144,7 +144,7 @@ def test_a_past_target_date_in_the_tracker_is_recorded(board: Board, tmp_path: P
     rows = exported_rows(board)
     edit(rows, "A-2", Target_date="2026-04-30")  # A-2 is open and overdue
     summary = import_file(board, write_csv(tmp_path, rows))
-    assert summary.changes == ["A-2 updated: target date"]
+    assert summary.changes == ["A-2 updated: due date"]
     with board.sf() as s:
         assert action(s, "A-2").due_date == date(2026, 4, 30)
         assert events(s, "A-2")[-1] == ("due", "2026-05-29", "2026-04-30")
@@ -159,7 +159,7 @@ def test_what_an_import_may_not_do_is_reported_and_left(board: Board, tmp_path: 
         before = counts(s)
     summary = import_file(board, write_csv(tmp_path, rows))
     notes = "\n".join(summary.not_applied)
-    assert "A-1: target date" in notes and "A-2: cancelling" in notes and "A-6: sign-off" in notes
+    assert "A-1: due date" in notes and "A-2: cancelling" in notes and "A-6: sign-off" in notes
     with board.sf() as s:
         assert action(s, "A-1").due_date == date(2026, 9, 30)
         assert action(s, "A-2").status == Status.IN_PROGRESS
@@ -179,7 +179,7 @@ def test_a_ref_naming_another_action_is_not_trusted(board: Board, tmp_path: Path
     summary = import_file(board, write_csv(tmp_path, rows))
     # A-1's row names neither its review nor its wording: a new action; A-2's wording matches.
     assert summary.actions_created == 2 and summary.actions_matched_by_ref == 1
-    assert summary.changes[-1] == "A-2 updated: target date"
+    assert summary.changes[-1] == "A-2 updated: due date"
     assert any("second row" in n for n in summary.not_applied)
     with board.sf() as s:
         assert action(s, "A-1").text == "Issue bruising guidance to all health visitors"
