@@ -493,8 +493,9 @@ def store_index(
             else:
                 steps.tick()
         # Rows matched by Ref belong to their action's own review: a review (and findings) is
-        # only written for the rows left over.
-        if rest:
+        # only written for the rows left over (or when the review lists no activity at all:
+        # those it had are no longer in the document).
+        if rest or not parsed.activities:
             _store_review(m, _leftover(parsed, rest), base, summary, steps)
     base.write(s, now, source_name)
     s.flush()

@@ -87,18 +87,26 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
             f"{summary.actions_unchanged} unchanged; committees matched {summary.committees_matched}"
             f" (not matched {summary.committees_unmatched}); unassigned {summary.unassigned}."
         )
-        if summary.actions_not_in_document:
-            lines.append(
-                f"{summary.actions_not_in_document} earlier imported actions are no longer in the "
-                "document; they were left as they are."
-            )
         if summary.actions_matched_by_ref:
             lines.append(
                 f"{summary.actions_matched_by_ref} rows matched existing actions by their Ref."
             )
-        lines.extend(f"  {c}" for c in summary.changes)
-        lines.extend(f"not applied: {n}" for n in summary.not_applied)
+        if summary.conflicts:
+            lines.append(
+                f"{len(summary.conflicts)} changes in the document were not applied: a person "
+                "changed the same field in the app since the last import, and their value is kept."
+            )
+        if summary.not_in_document:
+            lines.append(
+                f"{len(summary.not_in_document)} earlier imported actions are no longer in the "
+                "document; they are left as they are."
+            )
+        lines.extend(f"  {line}" for line in summary.preview_lines())
         if not summary.changed:
-            lines.append("Nothing changed: this document was already imported.")
+            lines.append(
+                "Nothing changed: this document was already imported."
+                if not (summary.conflicts or summary.not_applied or summary.not_in_document)
+                else "Nothing in the app changed."
+            )
     lines.extend(f"warning: {w}" for w in index.warnings)
     return lines
