@@ -216,7 +216,9 @@ def _set_due(m: Merge, action: Action, activity: ParsedActivity, value: str) -> 
 
 def _due_refusal(action: Action, value: str) -> str | None:
     if action.status not in FROM_STATUSES[Op.DUE]:
-        return f"due date ({action.ref} is {action.status.label}; its due date can no longer change)"
+        return (
+            f"due date ({action.ref} is {action.status.label}; its due date can no longer change)"
+        )
     return None
 
 
