@@ -691,3 +691,84 @@ def modal_value(view: dict[str, Any], block_id: str) -> str | None:
     if isinstance(option, dict) and option.get("value"):
         return str(option["value"])
     return None
+
+
+# ---------------------------------------------------------------- importing from Slack
+
+IMPORT_FILETYPES = ["docx", "pdf", "txt", "xlsx", "csv"]
+PREVIEW_SECTIONS = 40  # of a message's 50 blocks; the rest say what was left out, and the buttons
+PREVIEW_LINES = 100  # a preview longer than this is for the command line's --dry-run
+
+
+def import_modal(meta: str) -> dict[str, Any]:
+    blocks: list[Block] = [
+        {
+            "type": "input",
+            "block_id": "file",
+            "label": _plain("Index or tracker"),
+            "element": {
+                "type": "file_input",
+                "action_id": "value",
+                "filetypes": IMPORT_FILETYPES,
+                "max_files": 1,
+            },
+        },
+        context(
+            "A Learning and Improvement Index (.docx, .pdf, .txt) or an action tracker "
+            "(.xlsx, .csv). You will see what it would change before anything is stored."
+        ),
+    ]
+    return modal(ids.MODAL_IMPORT, "Import", blocks, meta, submit="Preview")
+
+
+def import_progress(name: str, done: int, total: int) -> list[Block]:
+    text = f":hourglass: Reading *{escape(name)}*"
+    if total:
+        text += f": {done:,} of {total:,} activities ({100 * done // total}%)"
+    return [section(text + "…")]
+
+
+def import_preview(
+    name: str,
+    counts: str,
+    lines: Sequence[str],
+    value: str | None,
+    *,
+    note: str | None = None,
+) -> list[Block]:
+    """What importing `name` would do, line by line (document text escaped), with Import and
+    Cancel buttons; `value` None: there is nothing to import."""
+    blocks: list[Block] = []
+    if note:
+        blocks.append(section(f":warning: {escape(note)}"))
+    blocks.append(
+        section(f"*Preview of {escape(name)}*: nothing is stored until you press Import.")
+    )
+    blocks.append(context(escape(counts)))
+    body = text_sections([escape(_one_line(line, 600)) for line in lines[:PREVIEW_LINES]])
+    if len(body) > PREVIEW_SECTIONS or len(lines) > PREVIEW_LINES:
+        blocks += body[:PREVIEW_SECTIONS]
+        blocks.append(
+            context(
+                f"…and more ({len(lines):,} lines in all): `lscb import FILE --dry-run` on the "
+                "command line lists every one."
+            )
+        )
+    else:
+        blocks += body
+    if value is None:
+        blocks.append(
+            section("Nothing to import: the document says what it said at the last import.")
+        )
+        return blocks
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "import",
+            "elements": [
+                button("Import", ids.BUTTON_IMPORT, value, style="primary"),
+                button("Cancel", ids.BUTTON_IMPORT_CANCEL, value),
+            ],
+        }
+    )
+    return blocks

@@ -30,6 +30,7 @@ USAGE: dict[str, str] = {
     "review": "/lscb review REF [share]",
     "digest": "/lscb digest [committee CODE]",
     "report": "/lscb report [xlsx|csv]",
+    "import": "/lscb import",
 }
 
 VERB_ALIASES = {
@@ -187,6 +188,11 @@ class Report:
     format: str = "xlsx"
 
 
+@dataclass(frozen=True)
+class Import:
+    """Admins: a form to upload an index or tracker, then a preview to confirm."""
+
+
 Command = (
     Help
     | ListActions
@@ -203,6 +209,7 @@ Command = (
     | ShowReview
     | Digest
     | Report
+    | Import
 )
 
 
@@ -467,6 +474,16 @@ def _report(verb: str, rest: str) -> Command:
     return Report(fmt)
 
 
+def _import(verb: str, rest: str) -> Command:
+    if rest.strip():
+        raise CommandError(
+            "The file is chosen in the form `/lscb import` opens (or send it to me in a direct "
+            "message).",
+            USAGE[verb],
+        )
+    return Import()
+
+
 _PARSERS = {
     "help": _help,
     "actions": _actions,
@@ -483,6 +500,7 @@ _PARSERS = {
     "review": _review,
     "digest": _digest,
     "report": _report,
+    "import": _import,
 }
 
 

@@ -20,3 +20,7 @@ MODAL_SIGNOFF = "lscb_signoff_modal"
 MODAL_ADD = "lscb_add_modal"
 
 ACTION_BUTTONS = (BUTTON_UPDATE, BUTTON_NOTE, BUTTON_DONE, BUTTON_DUE, BUTTON_SIGNOFF)
+
+MODAL_IMPORT = "lscb_import_modal"
+BUTTON_IMPORT = "lscb_import"
+BUTTON_IMPORT_CANCEL = "lscb_import_cancel"

@@ -256,46 +256,46 @@ _IN_BATCH = 500  # ids looked up in one query, well within any database's bound 
 
 class Baselines:
     """What documents said at the last import, by action and field, and what this import will
-    record: written once, at the end, in bulk."""
+    record: written once, at the end, in bulk. When each was said is read only for the few
+    fields a re-import must check against people's changes."""
 
-    def __init__(self) -> None:
-        self.rows: dict[int, dict[str, tuple[str | None, datetime]]] = {}
+    def __init__(self, s: Session) -> None:
+        self.s = s
+        self.rows: dict[int, dict[str, str | None]] = {}
         self.pending: dict[tuple[int, str], str | None] = {}
 
-    def _read(self, s: Session, where: Any) -> None:
-        stmt = select(
-            ImportedValue.action_id,
-            ImportedValue.field,
-            ImportedValue.value,
-            ImportedValue.imported_at,
-        ).where(where)
-        for action_id, name, value, at in s.execute(stmt):
-            self.rows.setdefault(action_id, {})[name] = (value, at)
+    def _read(self, where: Any) -> None:
+        stmt = select(ImportedValue.action_id, ImportedValue.field, ImportedValue.value)
+        for action_id, name, value in self.s.execute(stmt.where(where)):
+            self.rows.setdefault(action_id, {})[name] = value
 
-    def load(self, s: Session, action_ids: Iterable[int]) -> None:
+    def load(self, action_ids: Iterable[int]) -> None:
         ids = sorted(set(action_ids) - set(self.rows))
         for i in range(0, len(ids), _IN_BATCH):
-            self._read(s, ImportedValue.action_id.in_(ids[i : i + _IN_BATCH]))
+            self._read(ImportedValue.action_id.in_(ids[i : i + _IN_BATCH]))
 
-    def load_review(self, s: Session, review_id: int) -> None:
+    def load_review(self, review_id: int) -> None:
         of_review = select(Action.id).where(Action.review_id == review_id)
-        self._read(s, ImportedValue.action_id.in_(of_review.scalar_subquery()))
+        self._read(ImportedValue.action_id.in_(of_review.scalar_subquery()))
 
-    def of(self, action_id: int) -> dict[str, tuple[str | None, datetime]]:
+    def of(self, action_id: int) -> dict[str, str | None]:
         return self.rows.get(action_id, {})
 
     def since(self, action_id: int, name: str) -> datetime | None:
         """Since when a person's change to the field is a change since the document said what
         it said: when it last said it, or (it said nothing) when the action was first imported;
         None when nothing was ever recorded."""
-        rows = self.of(action_id)
-        if name in rows:
-            return rows[name][1]
-        return min((at for _, at in rows.values()), default=None)
+        stmt = select(ImportedValue.field, ImportedValue.imported_at).where(
+            ImportedValue.action_id == action_id
+        )
+        when = dict(self.s.execute(stmt).tuples().all())
+        if name in when:
+            return when[name]
+        return min(when.values(), default=None)
 
     def record(self, action_id: int, name: str, value: str | None) -> None:
-        row = self.of(action_id).get(name)
-        if (row is None and value is None) or (row is not None and row[0] == value):
+        rows = self.of(action_id)
+        if (rows[name] == value) if name in rows else (value is None):
             return
         self.pending[(action_id, name)] = value
 
@@ -360,8 +360,7 @@ def _merge(
         if f.name in skip:
             continue
         doc = f.document(activity, m)
-        row = rows.get(f.name)
-        if (row is None and doc is None) or (row is not None and row[0] == doc):
+        if (f.name in rows and rows[f.name] == doc) or (f.name not in rows and doc is None):
             continue
         base.record(action.id, f.name, doc)
         if doc is None:
@@ -475,7 +474,7 @@ def store_index(
         committees.codes,
         [],
     )
-    base = Baselines()
+    base = Baselines(s)
     summary = ImportSummary()
     steps = _Steps(progress, index.activity_count)
     claimed: set[int] = set()
@@ -485,7 +484,7 @@ def store_index(
         for activity in parsed.activities:
             action, skip = _match_ref(s, activity, known, claimed, summary)
             if action is not None:
-                base.load(s, [action.id])
+                base.load([action.id])
                 _store_by_ref(m, action, activity, base, summary)
                 steps.tick()
             elif not skip:
@@ -532,7 +531,7 @@ def _actions_named(s: Session, index: ParsedIndex, base: Baselines) -> dict[int,
         stmt = select(Action).where(Action.number.in_(batch)).options(selectinload(Action.findings))
         actions = list(s.scalars(stmt).unique())
         found.update((a.number, a) for a in actions)
-        base.load(s, [a.id for a in actions])
+        base.load([a.id for a in actions])
     return found
 
 
@@ -700,14 +699,13 @@ def _store_actions(
         s.scalars(
             select(Action)
             .where(Action.review_id == review.id, Action.source_key.is_not(None))
-            .options(selectinload(Action.findings))
             .order_by(Action.number)
         )
         .unique()
         .all()
     )
     if existing:
-        base.load_review(s, review.id)
+        base.load_review(review.id)
     by_key = {a.source_key: a for a in existing}
     pairs: list[tuple[ParsedActivity, Action | None, str]] = []
     matched: set[int] = set()

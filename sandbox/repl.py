@@ -38,7 +38,7 @@ from bot.settings import Settings, load_settings
 from models.clock import Clock, FixedClock
 from models.migrate import upgrade
 from models.org import OrgFile, apply_org, read_org_file
-from models.schema import Committee, Person
+from models.schema import Committee, Person, Review
 from models.store import Store
 from sandbox.slack import (
     InputField,
@@ -80,6 +80,8 @@ Commands:
   fill a <text>              fill input (a) of the open modal (a letter, or the start of its label)
   submit | cancel            submit or close the open modal
   home                       open your App Home tab
+  upload FILE                share a file: into the open form's file field, or, with no form
+                             open, in a direct message to the app (an index or tracker to import)
   clock                      show the sandbox's date and time
   clock +7d | +2w | +3h      move time forward and run the reminders and digests that fall due
   clock 2026-12-07 09:00     move to that moment (Europe/London)
@@ -344,6 +346,9 @@ class Sandbox:
             return f"importing {name} failed: {e}"
         now = self.clock.now()
         with self.store.session_factory.begin() as s:
+            if s.scalar(select(Review.id).where(Review.source_key.is_not(None)).limit(1)):
+                # Imported on an earlier start: what people did since stays as they left it.
+                return f"{name} already imported (--fresh starts from an empty database)"
             summary = store_index(s, index, now=now, source_name=name)
             if not summary.actions_created:
                 return f"{name} already imported"
@@ -418,6 +423,8 @@ class Sandbox:
             self.cmd_cancel()
         elif word == "home":
             self.cmd_home()
+        elif word == "upload":
+            self.cmd_upload(rest)
         elif word == "clock":
             self.cmd_clock(rest)
         else:
@@ -650,6 +657,50 @@ class Sandbox:
         self._settle()
         self._print("(modal closed)")
         self._show_new()
+
+    def cmd_upload(self, rest: str) -> None:
+        user = self._require_user()
+        slack = self._slack()
+        if not rest:
+            raise SandboxError(
+                "upload takes a file: `upload examples/learning-and-improvement-index.txt`"
+            )
+        path = Path(rest).expanduser()
+        if not path.is_file():
+            raise SandboxError(f"{rest}: no such file")
+        shared = slack.share_file(user, path.name, path.read_bytes())
+        files = [f for f in (self.modal.fields if self.modal else []) if f.type == "file_input"]
+        if self.modal is not None and files:
+            self.modal.answers[files[0].letter] = json.dumps([shared])
+            self._print(f"({files[0].letter}) {files[0].label}: {path.name}")
+            return
+        channel = slack.dm_channel_for(user)
+        ts = f"{time.time():.6f}"
+        event = {
+            "token": "sandbox-verification-token",
+            "team_id": slack.team_id,
+            "api_app_id": slack.app_id,
+            "event": {
+                "type": "message",
+                "subtype": "file_share",
+                "channel_type": "im",
+                "channel": channel,
+                "user": user,
+                "text": "",
+                "files": [shared],
+                "ts": ts,
+                "event_ts": ts,
+            },
+            "type": "event_callback",
+            "event_id": f"Ev{int(time.time() * 1000)}",
+            "event_time": int(time.time()),
+        }
+        self._print(f"(you sent {path.name} to the app in a direct message)")
+        status, _ = self._send(json.dumps(event), content_type="application/json")
+        if status != 200:
+            raise SandboxError(f"the app answered HTTP {status}")
+        self._settle()
+        self._remember(self._show_new())
 
     def cmd_home(self) -> None:
         user = self._require_user()

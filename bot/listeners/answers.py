@@ -42,6 +42,11 @@ from models.schema import Action, Committee, Person, Review
 
 log = logging.getLogger(__name__)
 
+IMPORT_REFUSED = (
+    "Importing documents is for admins (the business unit named in the organisation file): "
+    "an import can change many actions at once. Send the file to one of them."
+)
+
 
 @dataclass
 class Answer:
@@ -256,6 +261,16 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             return deps.run(digest)
         case cmd.Report(fmt):
             return _report(deps, where, fmt)
+        case cmd.Import():
+
+            def import_form(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                if not actor.is_admin:
+                    raise Refused(IMPORT_REFUSED)
+                meta = bk.metadata(response_url=where.response_url)
+                return Answer("Import a document", modal=bk.import_modal(meta))
+
+            return deps.run(import_form)
     raise AssertionError(f"unhandled command {type(command).__name__}")  # pragma: no cover
 
 

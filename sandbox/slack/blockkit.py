@@ -282,6 +282,16 @@ def _element(el: Any, path: str, allowed: frozenset[str]) -> list[str]:
     elif kind == "datepicker":
         if "initial_date" in el and not _DATE.match(str(el["initial_date"])):
             p.append(f"{path}.initial_date: must be YYYY-MM-DD")
+    elif kind == "file_input":
+        types = el.get("filetypes")
+        if types is not None and not (
+            isinstance(types, list) and all(isinstance(t, str) and t for t in types)
+        ):
+            p.append(f"{path}.filetypes: must be a list of file extensions")
+        if "max_files" in el and not (
+            isinstance(el["max_files"], int) and 1 <= el["max_files"] <= 10
+        ):
+            p.append(f"{path}.max_files: must be a whole number from 1 to 10")
     elif kind == "timepicker" and "initial_time" in el and not _TIME.match(str(el["initial_time"])):
         p.append(f"{path}.initial_time: must be HH:mm")
     if kind in MULTI_SELECTS and "max_selected_items" in el:

@@ -85,6 +85,7 @@ class UploadedFile:
     content: bytes | None = None
     channel_id: str | None = None
     completed: bool = False
+    user: str | None = None  # who shared it (a person's file, not the app's upload)
 
 
 class SlackError(Exception):

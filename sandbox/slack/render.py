@@ -9,6 +9,7 @@ used (``Interactive.action``, ``InputField.state_value``).
 from __future__ import annotations
 
 import html
+import json
 import re
 import string
 import textwrap
@@ -155,6 +156,9 @@ class InputField:
                     }
                 ],
             }
+        elif self.type == "file_input":
+            # The answer is the file objects Slack gives for uploaded files (share_file), as JSON.
+            value["files"] = json.loads(raw) if raw.strip() else []
         else:
             value.update(_selection(self.type, self.options, raw))
         return value

@@ -498,6 +498,42 @@ class SlackStandIn(Workspace):
             upload.content = data
         return 200, f"OK - {len(data)}", {}
 
+    def _handle_download(self, file_id: str, token: str | None) -> Reply:
+        """A file's url_private_download: only with the bot token, as Slack requires. Recorded as
+        a call named "download" (the file's id only)."""
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            ok = self.token is None or token == self.token
+            problems = [] if ok else ["download: no bot token (Authorization: Bearer xoxb-...)"]
+            self._calls.append(
+                RecordedCall(
+                    "download",
+                    {"file": file_id},
+                    problems,
+                    self.clock(),
+                    status=200 if ok and upload is not None else 404,
+                )
+            )
+        if not ok:
+            # Slack answers a login page, not the file, to a request without the token.
+            return 302, "", {"Location": f"https://{self.team_domain}.slack.com/"}
+        if upload is None or upload.content is None:
+            return 404, "file not found", {}
+        return 200, upload.content, {}
+
+    def share_file(self, user_id: str, filename: str, content: bytes) -> dict[str, Any]:
+        """A person uploads a file to Slack (into a form's file field, or a message): the file
+        object Slack would put in the payload."""
+        from sandbox.slack.methods.files import file_json
+
+        with self._lock:
+            file_id = self._next_id("F")
+            upload = UploadedFile(
+                file_id, filename, len(content), content=content, completed=True, user=user_id
+            )
+            self._uploads[file_id] = upload
+            return file_json(self, upload)
+
     def _handle_response_url(self, rid: str, payload: Any) -> Reply:
         url = f"{self.root_url}/response/{rid}"
         # Either timeout is held and dropped here, before anything is carried out or recorded.

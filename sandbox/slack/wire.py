@@ -1,6 +1,6 @@
 """The Slack stand-in's HTTP side: a threaded server on 127.0.0.1 that reads a request's body
-(form, JSON or multipart) and routes ``/api/<method>``, ``/upload/v1/<file>`` and
-``/response/<id>`` to the stand-in, then writes its reply."""
+(form, JSON or multipart) and routes ``/api/<method>``, ``/upload/v1/<file>``,
+``/files-pri/<team>-<file>/download/<name>`` and ``/response/<id>`` to the stand-in, then writes its reply."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ class Endpoints(Protocol):
     def _handle_upload(self, file_id: str, data: bytes) -> Reply: ...
 
     def _handle_response_url(self, rid: str, payload: Any) -> Reply: ...
+
+    def _handle_download(self, file_id: str, token: str | None) -> Reply: ...
 
 
 def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
@@ -83,6 +85,10 @@ class Handler(BaseHTTPRequestHandler):
                 reply = standin._handle_api(parts[1], args, token)
             elif len(parts) == 3 and parts[:2] == ["upload", "v1"]:
                 reply = standin._handle_upload(parts[2], body)
+            elif len(parts) == 4 and parts[0] == "files-pri" and parts[2] == "download":
+                auth = self.headers.get("Authorization", "")
+                token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+                reply = standin._handle_download(parts[1].split("-", 1)[-1], token)
             elif len(parts) == 2 and parts[0] == "response":
                 reply = standin._handle_response_url(parts[1], json.loads(body or b"null"))
             else:
@@ -95,7 +101,9 @@ class Handler(BaseHTTPRequestHandler):
         if status == DROPPED:  # a held "timeout": drop the connection without an answer
             self.close_connection = True
             return
-        if isinstance(body, str):
+        if isinstance(body, bytes):
+            data, ctype = body, "application/octet-stream"
+        elif isinstance(body, str):
             data, ctype = body.encode("utf-8"), "text/plain; charset=utf-8"
         else:
             data, ctype = json.dumps(body).encode("utf-8"), "application/json; charset=utf-8"

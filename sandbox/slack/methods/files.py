@@ -1,7 +1,9 @@
-"""files.*: the two-step external upload (an upload URL, then completing it into a channel)."""
+"""files.*: the two-step external upload (an upload URL, then completing it into a channel), and
+files.info, whose ``url_private_download`` the stand-in serves to a request bearing the bot token."""
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from sandbox.slack.methods.chat import post
@@ -55,7 +57,45 @@ def _files_complete_upload(s: Workspace, args: dict[str, Any]) -> dict[str, Any]
     }
 
 
+FILETYPES = {
+    "docx": "docx",
+    "pdf": "pdf",
+    "txt": "text",
+    "xlsx": "xlsx",
+    "csv": "csv",
+}
+
+
+def download_path(file_id: str, filename: str) -> str:
+    return f"/files-pri/T0-{file_id}/download/{urllib.parse.quote(filename)}"
+
+
+def file_json(s: Workspace, upload: UploadedFile) -> dict[str, Any]:
+    """A file object as Slack gives it: ids, name, type, size and the private URLs."""
+    ext = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    path = download_path(upload.id, upload.filename)
+    return {
+        "id": upload.id,
+        "name": upload.filename,
+        "title": upload.title or upload.filename,
+        "filetype": FILETYPES.get(ext, ext or "binary"),
+        "size": len(upload.content or b""),
+        "user": upload.user or s.bot_user_id,
+        "url_private": s.root_url + path.replace("/download/", "/"),
+        "url_private_download": s.root_url + path,
+        "permalink": f"https://{s.team_domain}.slack.com/files/{upload.user}/{upload.id}",
+    }
+
+
+def _files_info(s: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    upload = s._uploads.get(str(args.get("file") or ""))
+    if upload is None or upload.content is None:
+        raise SlackError("file_not_found")
+    return {"ok": True, "file": file_json(s, upload)}
+
+
 METHODS: dict[str, Method] = {
+    "files.info": _files_info,
     "files.getUploadURLExternal": _files_get_upload_url,
     "files.completeUploadExternal": _files_complete_upload,
 }
