@@ -288,7 +288,7 @@ class Baselines:
         stmt = select(ImportedValue.field, ImportedValue.imported_at).where(
             ImportedValue.action_id == action_id
         )
-        when = dict(self.s.execute(stmt).tuples().all())
+        when: dict[str, datetime] = {name: at for name, at in self.s.execute(stmt)}
         if name in when:
             return when[name]
         return min(when.values(), default=None)
