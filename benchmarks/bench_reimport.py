@@ -106,7 +106,9 @@ def main() -> int:
     met = again_s < TARGET_S and writes.count == 0 and unchanged
     print(f"csv module reading the {ROWS:,}-row tracker: {read_s:6.2f} s")
     print(f"parsing it (importer):                     {parse_s:6.2f} s  ({parse_s / read_s:.1f}x)")
-    print(f"first import (creates {ROWS:,} actions):     {first_s:6.2f} s  ({first_s / read_s:.1f}x)")
+    print(
+        f"first import (creates {ROWS:,} actions):     {first_s:6.2f} s  ({first_s / read_s:.1f}x)"
+    )
     print(
         f"re-import, unchanged:                      {again_s:6.2f} s  ({again_s / read_s:.0f}x "
         f"reading; {again_s / first_s:.2f}x the first import)"

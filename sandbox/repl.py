@@ -635,7 +635,8 @@ class Sandbox:
         self.modal = None
         self._settle()
         self._print("(modal closed)")
-        self._show_new()
+        # What the app sent after the form (a preview with buttons, say) can be pressed.
+        self._remember(self._show_new())
 
     def cmd_cancel(self) -> None:
         user = self._require_user()

@@ -191,7 +191,10 @@ def test_the_manifest_creates_the_app_with_the_scopes_the_readme_justifies():
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "message.im",  # a file an admin sends the app, to import
+    ]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     readme = (root / "README.md").read_text(encoding="utf-8")
     table = readme.split("### The scopes the app asks for, and why", 1)[1].split(

@@ -181,3 +181,30 @@ def test_a_reminder_arrives_after_moving_the_clock(tmp_path: Path):
     after = out.split("> clock +14d", 1)[1]
     assert "── direct message to Priya Shah (U0DESNURS) ──" in after
     assert "A-1" in after
+
+
+def test_upload_imports_a_tracker_and_the_seed_is_imported_once(tmp_path: Path):
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(
+        "Review,Action,Lead officer,Target date\n"
+        "Neglect audit,Refresh the neglect toolkit,Claire Hughes,31/01/2027\n",
+        encoding="utf-8",
+    )
+    script = (
+        "as U0BUSMGR1\n/lscb import\n"
+        f"upload {tracker}\nsubmit\npress 1\n"  # the form's file field, then Import
+        f"upload {tracker}\n"  # sent in a direct message: the same document, nothing to do
+        "as U0DESNURS\n/lscb import\nquit\n"
+    )
+    out = run_script(options(tmp_path), script)
+    assert "imported learning-and-improvement-index.txt" in out
+    assert "(a) Index or tracker: tracker.csv" in out
+    assert "Preview of tracker.csv" in out and "new A-44 (Neglect audit)" in out
+    assert "Imported tracker.csv" in out
+    assert "(you sent tracker.csv to the app in a direct message)" in out
+    assert "Nothing to import" in out
+    assert "Importing documents is for admins" in out
+    again = run_script(
+        SandboxOptions(db=tmp_path / "sandbox.sqlite3", now=START), "as U0BUSMGR1\nquit\n"
+    )
+    assert "learning-and-improvement-index.txt already imported" in again

@@ -437,3 +437,40 @@ def test_response_url_faults(slack):
     assert webhook.send(text="x").status_code == 500
     assert webhook.send(text="x").status_code == 200
     assert [r.error for r in slack.responses] == ["ratelimited", "fatal_error", None]
+
+
+def test_files_info_gives_a_download_url_served_only_with_the_bot_token():
+    with SlackStandIn(users=[JANE], token="xoxb-right", strict=True) as slack:
+        client = WebClient(token="xoxb-right", base_url=slack.base_url, retry_handlers=[])
+        shared = slack.share_file("U0JANE", "tracker.csv", b"Action\nAudit\n")
+        assert shared["user"] == "U0JANE" and shared["filetype"] == "csv"
+        info = client.files_info(file=shared["id"])["file"]
+        assert (info["name"], info["size"]) == ("tracker.csv", 13)
+        url = info["url_private_download"]
+        assert url.startswith(slack.root_url + "/files-pri/")
+        request = urllib.request.Request(url, headers={"Authorization": "Bearer xoxb-right"})
+        with urllib.request.urlopen(request) as response:
+            assert response.read() == b"Action\nAudit\n"
+        assert error_of(lambda: client.files_info(file="F0NOSUCH")) == "file_not_found"
+        # files.info is checked against Slack's description like every method.
+        call = lambda: client.api_call("files.info", params={"file": shared["id"], "colour": "r"})  # noqa: E731
+        assert error_of(call) == "invalid_arguments"
+        (bad,) = [c for c in slack.calls_to("files.info") if c.problems]
+        assert any("colour" in p for p in bad.problems)
+        slack._calls[:] = [c for c in slack._calls if not c.problems]  # a strict stand-in
+
+
+def test_a_download_without_the_bot_token_gets_no_file():
+    with SlackStandIn(users=[JANE], token="xoxb-right") as slack:
+        shared = slack.share_file("U0JANE", "tracker.csv", b"Action\nAudit\n")
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(shared["url_private_download"])
+        assert refused.value.code == 302
+        (download,) = slack.calls_to("download")
+        assert download.problems and download.args == {"file": shared["id"]}
