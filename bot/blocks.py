@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,9 +17,10 @@ from typing import Any
 from bot import ids
 from models.actions import UPDATE_WORDS
 from models.brag import BRAG_ORDER, Brag, BragResult
+from models.history import event_words
 from models.permissions import Actor, Op, available_ops, can_see
 from models.queries import ActionPage, ReviewRow
-from models.schema import Action, ActionEvent, Committee, Review
+from models.schema import Action, ActionEvent, Committee, Person, Review
 
 Block = dict[str, Any]
 
@@ -184,8 +185,14 @@ def render_action_card(
     *,
     shared: bool = False,
     events: Sequence[ActionEvent] = (),
+    names: Mapping[str, str] | None = None,
+    duplicates: Sequence[tuple[Action, Sequence[ActionEvent]]] = (),
 ) -> list[Block]:
-    """An action as a message: what it is, where it stands, and the buttons this viewer may use."""
+    """An action as a message: what it is, where it stands, and the buttons this viewer may use.
+
+    `names` names the Slack ids its history mentions; `duplicates` are the actions merged into
+    it, with their history."""
+    names = names or {}
     if redacted(action, viewer, shared):
         return [
             section(
@@ -225,18 +232,42 @@ def render_action_card(
             ],
         }
     )
+    if action.reopen_reason:
+        blocks.append(
+            section(f":leftwards_arrow_with_hook: *Reopened*\n{escape(action.reopen_reason)}")
+        )
     for title, value in (
         ("Latest progress", action.latest_progress),
         ("Evidence of completion", action.evidence_of_completion),
         ("Evidence of impact", action.evidence_of_impact),
     ):
         if value:
-            blocks.append(section(f"*{title}*\n{escape(value)}"))
-    if events:
-        lines = [event_line(e) for e in events[-10:]]
+            blocks.append(section(f"*{title}*\n{linked(value)}"))
+    if action.evidence_links:
+        links = "\n".join(f"• {link_to(u)}" for u in action.evidence_link_list)
+        blocks.append(section(f"*Evidence*\n{links}"))
+    links = []
+    if action.source_url:
+        links.append(f"From {link_to(action.source_url)}")
+    if action.duplicate_of is not None:
+        links.append(f"Merged into *{action.duplicate_of.ref}* as a duplicate")
+    if duplicates:
+        links.append("Duplicates merged in: " + ", ".join(f"*{d.ref}*" for d, _ in duplicates))
+    if links:
+        blocks.append(context(" · ".join(links)))
+    if events or duplicates:
+        lines = [event_line(e, names) for e in events[-10:]]
+        for dup, dup_events in duplicates:
+            if redacted(dup, viewer, shared):
+                lines.append(f"*{dup.ref}* (merged in) · _confidential review_")
+            else:
+                lines += [f"*{dup.ref}* · {event_line(e, names)}" for e in dup_events[-5:]]
         blocks.append(context(clip("*History*\n" + "\n".join(lines), MAX_SECTION)))
     if not shared:
         buttons = action_buttons(action, viewer)
+        more = card_menu(action, viewer)
+        if more is not None:
+            buttons.append(more)
         if buttons:
             blocks.append(
                 {"type": "actions", "block_id": f"card:{action.ref}", "elements": buttons}
@@ -244,13 +275,50 @@ def render_action_card(
     return blocks
 
 
-def event_line(e: ActionEvent) -> str:
-    who = e.actor.name if e.actor is not None else e.actor_label
-    change = ""
-    if e.before or e.after:
-        change = f" {escape(e.before or '—')} → {escape(e.after or '—')}"
-    note = f": {escape(_one_line(e.note, 120))}" if e.note else ""
-    return f"{e.at:%d/%m/%Y} {escape(who)} · {e.kind}{change}{note}"
+MENU_LABEL = {Op.EDIT: ("edit", "Edit wording"), Op.CANCEL: ("cancel", "Cancel action")}
+
+
+def card_menu(action: Action, viewer: Actor) -> Block | None:
+    """The card's overflow menu: Edit and Cancel, for those who may use them."""
+    ops = available_ops(viewer, action)
+    options = [
+        {"text": _plain(label, 75), "value": f"{what}:{action.ref}"}
+        for op, (what, label) in MENU_LABEL.items()
+        if op in ops
+    ]
+    if not options:
+        return None
+    return {"type": "overflow", "action_id": ids.OVERFLOW_CARD, "options": options}
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>|]+[^\s<>|.,;:!?)\]'\"]")
+_SLACK_MESSAGE = re.compile(r"^https://[^/]+\.slack\.com/archives/")
+
+
+def link_to(url: str) -> str:
+    """A link as Slack shows it: a message link says so; others show their address."""
+    url = url.replace("&", "&amp;").replace("<", "").replace(">", "")
+    label = "a Slack message" if _SLACK_MESSAGE.match(url) else clip(url, 80)
+    return f"<{url}|{label.replace('|', '')}>"
+
+
+def linked(text: str) -> str:
+    """Typed text made inert, with the web addresses in it shown as links."""
+    out, at = [], 0
+    for m in _URL_IN_TEXT.finditer(text):
+        out.append(escape(text[at : m.start()]))
+        out.append(link_to(m.group(0)))
+        at = m.end()
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
+def event_line(e: ActionEvent, names: Mapping[str, str] | None = None) -> str:
+    """One event of the history as people say it: a name, words, dates day first."""
+    names = names or {}
+    who = e.actor.name if e.actor is not None else names.get(e.actor_label, e.actor_label)
+    words = event_words(e.kind, e.before, e.after, _one_line(e.note, 120) or None, names)
+    return f"{e.at:%d/%m/%Y} {escape(who)} · {escape(words)}"
 
 
 @dataclass(frozen=True)
@@ -631,10 +699,23 @@ def signoff_modal(action: Action, meta: str) -> dict[str, Any]:
 
 
 def add_modal(
-    committees: Sequence[Committee], meta: str, review: str | None = None
+    committees: Sequence[Committee],
+    meta: str,
+    review: str | None = None,
+    *,
+    committee: str | None = None,
+    text: str | None = None,
+    people: Sequence[Person] = (),
+    source_url: str | None = None,
 ) -> dict[str, Any]:
-    blocks: list[Block] = [
-        text_input("text", "What must be done", multiline=True, max_length=3000),
+    """The form for a new action. `committee` is preselected (the one the command named);
+    `text` fills the wording (a message the action is made from); `people` not in Slack are
+    offered beside Slack's own user picker."""
+    blocks: list[Block] = []
+    if source_url:
+        blocks.append(context(f"Made from {link_to(source_url)}: the link is kept as its source."))
+    blocks += [
+        text_input("text", "What must be done", multiline=True, max_length=3000, initial=text),
         text_input(
             "review", "Review", optional=True, initial=review, placeholder="R-3", max_length=200
         ),
@@ -642,25 +723,41 @@ def add_modal(
             "type": "input",
             "block_id": "owner",
             "optional": True,
-            "label": _plain("Owner"),
+            "label": _plain("Owner (in Slack)"),
             "element": {"type": "users_select", "action_id": "value"},
         },
     ]
+    offline = [p for p in people if not p.slack_id][:100]
+    if offline:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": "owner_name",
+                "optional": True,
+                "label": _plain("Or an owner not in Slack"),
+                "element": {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "placeholder": _plain("Choose from the organisation file"),
+                    "options": [person_option(p) for p in offline],
+                },
+            }
+        )
     if committees:
+        options = [
+            {"text": _plain(f"{c.code} · {c.name}", 75), "value": c.code} for c in committees[:100]
+        ]
+        element: Block = {"type": "static_select", "action_id": "value", "options": options}
+        chosen = next((o for o in options if o["value"] == committee), None)
+        if chosen is not None:
+            element["initial_option"] = chosen
         blocks.append(
             {
                 "type": "input",
                 "block_id": "committee",
                 "optional": True,
                 "label": _plain("Accountable committee"),
-                "element": {
-                    "type": "static_select",
-                    "action_id": "value",
-                    "options": [
-                        {"text": _plain(f"{c.code} · {c.name}", 75), "value": c.code}
-                        for c in committees[:100]
-                    ],
-                },
+                "element": element,
             }
         )
     blocks.append(
@@ -673,6 +770,73 @@ def add_modal(
         )
     )
     return modal(ids.MODAL_ADD, "Add an action", blocks, meta, submit="Add")
+
+
+def person_option(p: Person) -> Block:
+    label = p.name + (f" · {p.agency}" if p.agency else "")
+    return {"text": _plain(label, 75), "value": f"person:{p.id}"}
+
+
+def cancel_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        text_input(
+            "reason",
+            "Why it is cancelled",
+            multiline=True,
+            placeholder="Superseded by…, no longer needed because…",
+            max_length=3000,
+        ),
+    ]
+    return modal(ids.MODAL_CANCEL, f"Cancel {action.ref}", blocks, meta, submit="Cancel it")
+
+
+def edit_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        context("The old wording is kept in the action's history."),
+        text_input("text", "Wording", multiline=True, initial=action.text, max_length=3000),
+    ]
+    return modal(ids.MODAL_EDIT, f"Edit {action.ref}", blocks, meta)
+
+
+def evidence_modal(
+    actions: Sequence[Action], meta: str, link: str, *, more: bool = False
+) -> dict[str, Any]:
+    """ "Add as evidence": which of the person's actions the message is evidence for."""
+    if not actions:
+        return notice_modal(
+            "Add as evidence",
+            "You have no action this can be evidence for: evidence is added by an action's "
+            "owner, its committee's chair or an admin, to an action not yet signed off.",
+        )
+    options = [
+        {"text": _plain(f"{a.ref} · {_one_line(a.text, 60)}", 75), "value": a.ref}
+        for a in actions[:100]
+    ]
+    blocks: list[Block] = [
+        section(f"The link to {link_to(link)} will be kept as evidence."),
+        {
+            "type": "input",
+            "block_id": "ref",
+            "label": _plain("Evidence for"),
+            "element": {"type": "static_select", "action_id": "value", "options": options},
+        },
+        text_input("note", "What it shows", multiline=True, optional=True, max_length=3000),
+    ]
+    if more:
+        blocks.append(context("Only your first 100 actions are listed."))
+    return modal(ids.MODAL_EVIDENCE, "Add as evidence", blocks, meta, submit="Add")
+
+
+def clash_modal(title: str, message: str, typed: Mapping[str, str | None]) -> dict[str, Any]:
+    """A form that could not be saved: why, and what the person typed, to copy back."""
+    blocks = reply(message)
+    given = [(k, v) for k, v in typed.items() if v]
+    if given:
+        blocks.append(section("*What you typed* (copy it before closing):"))
+        for key, value in given:
+            blocks.append(section(f"_{escape(key)}_\n```{escape(clip(value, 2900))}```"))
+    return modal("lscb_notice", title, blocks, "{}", submit=None)
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:

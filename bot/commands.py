@@ -24,8 +24,11 @@ USAGE: dict[str, str] = {
     "signoff": "/lscb signoff A-12 [evidence of impact]",
     "reopen": "/lscb reopen A-12 <reason>",
     "due": "/lscb due A-12 <date> <reason>",
-    "assign": "/lscb assign A-12 @person [committee CODE]",
+    "assign": '/lscb assign A-12 <@person | "Name"> [committee CODE]',
     "add": "/lscb add [review REF] [committee CODE] [text]",
+    "cancel": "/lscb cancel A-12 <reason>",
+    "edit": "/lscb edit A-12 <new wording>",
+    "merge": "/lscb merge A-24 into A-28 <reason>",
     "reviews": "/lscb reviews [type] [share]",
     "review": "/lscb review REF [share]",
     "digest": "/lscb digest [committee CODE]",
@@ -50,6 +53,9 @@ VERB_ALIASES = {
     "-h": "help",
     "--help": "help",
     "export": "report",
+    "withdraw": "cancel",
+    "reword": "edit",
+    "duplicate": "merge",
 }
 
 SCOPES = ("mine", "all", "overdue", "due", "unassigned", "drift", "complete")
@@ -155,8 +161,28 @@ class Due:
 @dataclass(frozen=True)
 class Assign:
     ref: str
-    user_id: str
+    user_id: str | None  # a Slack user, or
     committee: str | None = None
+    name: str | None = None  # the name of someone in the organisation file (not in Slack)
+
+
+@dataclass(frozen=True)
+class Cancel:
+    ref: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    ref: str
+    into: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -204,6 +230,9 @@ Command = (
     | Reopen
     | Due
     | Assign
+    | Cancel
+    | Edit
+    | Merge
     | Add
     | Reviews
     | ShowReview
@@ -369,7 +398,7 @@ def _update(verb: str, rest: str) -> Command:
 
 
 def _text_command(
-    what: str, cls: type[Note] | type[Done] | type[Reopen]
+    what: str, cls: type[Note] | type[Done] | type[Reopen] | type[Cancel] | type[Edit]
 ) -> Callable[[str, str], Command]:
     def parse(verb: str, rest: str) -> Command:
         ref, body = _split_ref(verb, rest)
@@ -396,6 +425,7 @@ def _assign(verb: str, rest: str) -> Command:
     ref, body = _split_ref(verb, rest)
     tokens = _tokens(body)
     person = committee = None
+    words: list[str] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -409,15 +439,42 @@ def _assign(verb: str, rest: str) -> Command:
         elif tok.startswith("@"):
             raise CommandError(
                 f"Pick the person from Slack's list as you type @ (“{_quote(tok)}” was sent as "
-                "plain text).",
+                'plain text), or give the name of someone not in Slack in quotes: "Jo Bloggs".',
                 USAGE[verb],
             )
-        else:
+        elif tok.startswith("<"):
             raise CommandError(f"I don't understand “{_quote(tok)}” here.", USAGE[verb])
+        else:
+            words.append(_unquote(tok))
         i += 1
-    if person is None:
-        raise CommandError(f"Mention the person who will own {ref}.", USAGE[verb])
-    return Assign(ref, person, committee)
+    name = " ".join(w for w in words if w).strip() or None
+    if person is not None and name is not None:
+        raise CommandError(
+            f"An action has one owner: mention them, or give a name, not both (“{_quote(name)}”).",
+            USAGE[verb],
+        )
+    if person is None and name is None:
+        if committee is not None:
+            return Assign(ref, None, committee)
+        raise CommandError(
+            f"Who will own {ref}? Mention them, or give the name of someone not in Slack.",
+            USAGE[verb],
+        )
+    return Assign(ref, person, committee, name)
+
+
+def _merge(verb: str, rest: str) -> Command:
+    ref, body = _split_ref(verb, rest)
+    m = re.match(r"^(?:into\s+|in\s+to\s+|with\s+)?(a\s*-?\s*\d{1,9})\b(.*)$", body, re.I | re.S)
+    if not m:
+        raise CommandError(
+            f"Say which action {ref} duplicates: `merge {ref} into A-28 <reason>`.", USAGE[verb]
+        )
+    into = _ref(verb, re.sub(r"\s+", "", m[1]))
+    reason = m[2].strip()
+    if not reason:
+        raise CommandError(f"A reason for merging {ref} into {into} is needed.", USAGE[verb])
+    return Merge(ref, into, reason)
 
 
 def _add(verb: str, rest: str) -> Command:
@@ -495,6 +552,9 @@ _PARSERS = {
     "reopen": _text_command("A reason for reopening", Reopen),
     "due": _due,
     "assign": _assign,
+    "cancel": _text_command("A reason for cancelling", Cancel),
+    "edit": _text_command("The new wording", Edit),
+    "merge": _merge,
     "add": _add,
     "reviews": _reviews,
     "review": _review,

@@ -24,3 +24,13 @@ ACTION_BUTTONS = (BUTTON_UPDATE, BUTTON_NOTE, BUTTON_DONE, BUTTON_DUE, BUTTON_SI
 MODAL_IMPORT = "lscb_import_modal"
 BUTTON_IMPORT = "lscb_import"
 BUTTON_IMPORT_CANCEL = "lscb_import_cancel"
+
+# The card's overflow menu: each option's value is "<what>:<ref>" (cancel:A-12, edit:A-12).
+OVERFLOW_CARD = "lscb_card_more"
+MODAL_CANCEL = "lscb_cancel_modal"
+MODAL_EDIT = "lscb_edit_modal"
+
+# Message shortcuts (callback ids, as in slack-manifest.json).
+SHORTCUT_MAKE_ACTION = "lscb_make_action"
+SHORTCUT_ADD_EVIDENCE = "lscb_add_evidence"
+MODAL_EVIDENCE = "lscb_evidence_modal"

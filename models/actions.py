@@ -7,7 +7,7 @@ and the time `now` (timezone-aware); none commits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -131,6 +131,8 @@ def record_event(
     )
     s.add(event)
     action.last_update_at = now
+    if kind != "reopen":
+        action.reopen_reason = None  # the card shows why it was reopened until the next change
     return event
 
 
@@ -171,6 +173,7 @@ def create_action(
     source_key: str | None = None,
     note: str | None = None,
     allow_past: bool = False,
+    source_url: str | None = None,
 ) -> Action:
     """A new action. `allow_past`: a document being imported may state a due date already
     past; a person giving one is refused."""
@@ -200,6 +203,7 @@ def create_action(
         created_at=now,
         last_update_at=now,
         source_key=source_key,
+        source_url=_link(source_url, "The source") if source_url else None,
     )
     action.findings = list(findings)
     s.add(action)
@@ -397,7 +401,21 @@ def reopen(
     action.signed_off_at = None
     action.signed_off_by_id = None
     action.completed_at = None
-    return _move(s, action, actor, now, "reopen", Status.IN_PROGRESS, body)
+    _move(s, action, actor, now, "reopen", Status.IN_PROGRESS, body)
+    # The rejected evidence goes into the history, and off the action: what the owner gives
+    # next is judged afresh.
+    for label, value in (
+        ("Evidence of completion", action.evidence_of_completion),
+        ("Evidence of impact", action.evidence_of_impact),
+        ("Evidence links", action.evidence_links),
+    ):
+        if value:
+            record_event(s, action, actor, now, "rejected", None, None, f"{label}: {value}")
+    action.evidence_of_completion = None
+    action.evidence_of_impact = None
+    action.evidence_links = None
+    action.reopen_reason = body
+    return _save(s, action)
 
 
 def change_due(
@@ -460,11 +478,129 @@ def cancel(
     return _move(s, action, actor, now, "cancel", Status.CANCELLED, body)
 
 
+def edit(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    text: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    """New wording for an action; the old text is kept in the history."""
+    action = _load(s, actor, Op.EDIT, ref)
+    _require_status(
+        action, Op.EDIT, f"{action.ref} is cancelled; its wording can no longer change."
+    )
+    body = _text(text, f"The new wording of {action.ref}", field="text")
+    assert body is not None
+    _check_version(action, expected_version)
+    if body == action.text:
+        raise InvalidInput(f"{action.ref} already reads exactly that.", field="text")
+    before = action.text
+    action.text = body
+    record_event(s, action, actor, now, "edited", before, body)
+    return _save(s, action)
+
+
+def merge(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    into: str,
+    reason: str,
+    now: datetime,
+) -> tuple[Action, Action]:
+    """`ref` is a duplicate of `into`: cancelled, and linked both ways. Its notes and history
+    stay with it and are shown with `into`'s."""
+    action = _load(s, actor, Op.MERGE, ref)
+    target = _load(s, actor, Op.VIEW, into)
+    if target.id == action.id:
+        raise InvalidInput(f"{action.ref} cannot be merged into itself.")
+    _require_status(action, Op.MERGE, f"{action.ref} is already {action.status.label}.")
+    if target.status == Status.CANCELLED:
+        raise InvalidInput(
+            f"{target.ref} is cancelled: merge {action.ref} into the action that goes on."
+        )
+    body = _text(reason, f"A reason for merging {action.ref} into {target.ref}", field="reason")
+    before = action.status.value
+    action.status = Status.CANCELLED
+    action.duplicate_of = target
+    record_event(s, action, actor, now, "merged", before, target.ref, body)
+    record_event(
+        s,
+        action,
+        actor,
+        now,
+        "cancel",
+        before,
+        Status.CANCELLED.value,
+        f"Duplicate of {target.ref}",
+    )
+    record_event(s, target, actor, now, "merged", action.ref, None, body)
+    _save(s, action)
+    return action, target
+
+
+def duplicates_of(s: Session, action: Action) -> Sequence[Action]:
+    """The actions merged into `action` as duplicates, oldest first."""
+    return (
+        s.scalars(select(Action).where(Action.duplicate_of_id == action.id).order_by(Action.number))
+        .unique()
+        .all()
+    )
+
+
+def add_evidence(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    link: str,
+    note: str | None,
+    now: datetime,
+) -> Action:
+    """A link to a message or document, kept as evidence on the action (by its owner, chair or
+    an admin), shown with its evidence of completion until sign-off or reopen."""
+    action = _load(s, actor, Op.EVIDENCE, ref)
+    _require_status(
+        action,
+        Op.EVIDENCE,
+        f"{action.ref} is {action.status.label}; evidence can no longer be added.",
+    )
+    url = _link(link, "The evidence link")
+    assert url is not None
+    links = action.evidence_link_list
+    if url in links:
+        raise InvalidInput(f"That link is already evidence on {action.ref}.")
+    body = _text(note, "The note", required=False, field="note")
+    action.evidence_links = "\n".join([*links, url])
+    record_event(s, action, actor, now, "evidence", None, url, body)
+    return _save(s, action)
+
+
+_URL = re.compile(r"^https?://[^\s<>|]{1,990}$")
+
+
+def _link(value: str | None, what: str) -> str | None:
+    url = (value or "").strip()
+    if not _URL.match(url):
+        raise InvalidInput(f"{what} must be a web link (https://…).")
+    return url
+
+
 def last_changed_by(s: Session, ref: str) -> str | None:
     """Name of whoever wrote the latest event on an action (for "changed by X just now")."""
+    found = last_change(s, ref)
+    return found[0] if found else None
+
+
+def last_change(s: Session, ref: str) -> tuple[str, int | None, str] | None:
+    """Who wrote the latest event on an action (name, person id) and what it was."""
     number = parse_ref(ref)
     row = s.execute(
-        select(ActionEvent.actor_label, Person.name)
+        select(ActionEvent.actor_label, Person.name, ActionEvent.actor_id, ActionEvent.kind)
         .join(Action, Action.id == ActionEvent.action_id)
         .outerjoin(Person, Person.id == ActionEvent.actor_id)
         .where(Action.number == number)
@@ -473,4 +609,4 @@ def last_changed_by(s: Session, ref: str) -> str | None:
     ).first()
     if row is None:
         return None
-    return row[1] or row[0]
+    return row[1] or row[0], row[2], row[3]

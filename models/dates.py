@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 ACCEPTED_FORMS = "31/03/2027, 31-3-27, 31 March 2027, end of March, next Friday or in 2 weeks"
+# A due date further ahead than this is almost always a typing slip (31/12/2200).
+MAX_YEARS_AHEAD = 5
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(_cal.month_name):
@@ -55,12 +57,17 @@ END_OF = re.compile(
 )
 MONTH_YEAR = re.compile(rf"({_MONTH_RE})\.?\s+(\d{{4}})")
 WEEKDAY = re.compile(rf"(?:(next|this|on)\s+)?({_DAY_RE})")
-IN_N = re.compile(rf"in\s+({_NUM_RE})\s+(day|working day|week|month|year)s?")
+IN_N = re.compile(rf"in\s+({_NUM_RE})\s+(day|working day|week|fortnight|month|year)s?")
+NEXT_UNIT = re.compile(r"(next|this) (week|fortnight)")
 N_FROM_NOW = re.compile(rf"({_NUM_RE})\s+(day|week|month|year)s?\s+(?:from\s+(?:now|today)|time)")
 
 
 class DateError(ValueError):
     """A date that cannot be used; the message says why and shows the accepted forms."""
+
+
+class ImpossibleDate(DateError):
+    """Written as a date, but no such day exists (31 September, 29/02/2027)."""
 
 
 def _year(text: str | None, default: int) -> int:
@@ -78,10 +85,28 @@ def _safe_date(y: int, m: int, d: int, original: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise DateError(
-            f"“{original}” is not a real date (dates are read day first: 31/03/2027). "
-            f"Try {ACCEPTED_FORMS}."
+        raise ImpossibleDate(
+            f"{_why_impossible(y, m, d, original)} Try {ACCEPTED_FORMS}."
         ) from None
+
+
+def _why_impossible(y: int, m: int, d: int, original: str) -> str:
+    """Say what is wrong with a day that does not exist, in the words a person would use."""
+    quoted = f"“{original[:40]}”"
+    if not 1 <= m <= 12:
+        return (
+            f"{quoted} is not a real date: there is no month {m} "
+            "(dates are read day first: 31/03/2027)."
+        )
+    month = _cal.month_name[m]
+    if d < 1:
+        return f"{quoted} is not a real date: days start at 1."
+    last = _cal.monthrange(y if 1 <= y <= 9999 else 2000, m)[1]
+    if m == 2 and d == 29:
+        return f"{quoted} is not a real date: {y} is not a leap year, so February ends on the 28th."
+    if d > 31 or d > last:
+        return f"{quoted} is not a real date: {last} {month} is the last day of {month}."
+    return f"{quoted} is not a real date (dates are read day first: 31/03/2027)."
 
 
 def _end_of_month(y: int, m: int) -> date:
@@ -113,6 +138,13 @@ def parse_date(text: str, today: date) -> date:
         return today
     if s == "tomorrow":
         return today + timedelta(days=1)
+
+    if m := NEXT_UNIT.fullmatch(s):
+        monday = today - timedelta(days=today.weekday())
+        if m[2] == "fortnight":  # "next fortnight" / "this fortnight": two weeks on
+            return today + timedelta(days=14)
+        # "next week" is the Monday of next week; "this week", the Friday of this one.
+        return monday + timedelta(days=7) if m[1] == "next" else monday + timedelta(days=4)
 
     if m := ISO.fullmatch(s):
         return _safe_date(int(m[1]), int(m[2]), int(m[3]), original)
@@ -177,6 +209,7 @@ def parse_date(text: str, today: date) -> date:
         delta = {
             "day": relativedelta(days=n),
             "week": relativedelta(weeks=n),
+            "fortnight": relativedelta(weeks=2 * n),
             "month": relativedelta(months=n),
             "year": relativedelta(years=n),
         }[unit]
@@ -192,24 +225,46 @@ def read_due_date(text: str, today: date) -> date:
         raise DateError(
             f"{d:%d/%m/%Y} is in the past; a due date must be today or later. Try {ACCEPTED_FORMS}."
         )
-    if d.year > today.year + 10:
-        raise DateError(f"{d:%d/%m/%Y} is more than ten years away. Try {ACCEPTED_FORMS}.")
+    limit = latest_due_date(today)
+    if d > limit:
+        raise DateError(
+            f"{d:%d/%m/%Y} is more than {MAX_YEARS_AHEAD} years ahead: a due date must be on or "
+            f"before {limit:%d/%m/%Y}, so that it can be tracked. Try {ACCEPTED_FORMS}."
+        )
     return d
 
 
-def split_leading_date(text: str, today: date, max_words: int = 6) -> tuple[date, str]:
-    """Read a date at the start of `text` and return it with the rest (a reason, say).
+def latest_due_date(today: date) -> date:
+    return today + relativedelta(years=MAX_YEARS_AHEAD)
 
-    The longest leading run of words that reads as a date wins, so "next Friday" is not
-    read as "Friday" followed by a reason starting "next".
+
+def split_leading_date(text: str, today: date, max_words: int = 6) -> tuple[date, str]:
+    """Read the date at the start of `text` and return it with the rest (a reason, say).
+
+    The first date is taken and reading stops there. The longest leading run of words that
+    reads as a date wins, so "next Friday" is not read as "Friday" followed by "next"; but a
+    longer run that would be a past date gives way to a shorter one that is not ("1 March 12
+    schools still to reply" is 1 March, then the reason, not 1 March 2012). A run written as a
+    date that does not exist ("31 Sept 2027") is explained as such.
     """
     words = (text or "").split()
     if not words:
         raise DateError(f"A date is needed. Try {ACCEPTED_FORMS}.")
+    found: list[tuple[date, int]] = []
+    impossible: ImpossibleDate | None = None
     for n in range(min(max_words, len(words)), 0, -1):
         try:
-            found = parse_date(" ".join(words[:n]), today)
+            found.append((parse_date(" ".join(words[:n]), today), n))
+        except ImpossibleDate as e:
+            impossible = impossible or e
         except DateError:
             continue
-        return found, " ".join(words[n:])
+    if found:
+        not_past = [(d, n) for d, n in found if d >= today]
+        d, n = (not_past or found)[0]
+        if impossible is not None and not not_past:
+            raise impossible
+        return d, " ".join(words[n:])
+    if impossible is not None:
+        raise impossible
     return parse_date(words[0], today), " ".join(words[1:])  # raises the reader's own message

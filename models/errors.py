@@ -34,11 +34,39 @@ class InvalidInput(DomainError):
 class ConcurrentChange(DomainError):
     """Someone else changed the action between reading and saving it."""
 
-    def __init__(self, ref: str, by: str | None = None) -> None:
+    def __init__(
+        self,
+        ref: str,
+        by: str | None = None,
+        *,
+        by_person_id: int | None = None,
+        what: str | None = None,
+        yours: bool = False,
+    ) -> None:
         self.ref = ref
         self.by = by
-        who = by or "someone else"
-        super().__init__(
-            f"{ref} was changed by {who} just now, so your change was not saved. "
-            "Look at it again and try again."
+        self.by_person_id = by_person_id
+        self.what = what
+        self.yours = yours
+        if yours:
+            # Never blame someone for their own change: say what happened instead.
+            done = f" ({what})" if what else ""
+            message = (
+                f"You changed {ref}{done} after opening this form, so the form was not saved. "
+                "Look at it again and try again."
+            )
+        else:
+            who = by or "someone else"
+            done = f" ({what})" if what else ""
+            message = (
+                f"{ref} was changed by {who} just now{done}, so your change was not saved. "
+                "Look at it again and try again."
+            )
+        super().__init__(message)
+
+    def for_actor(self, person_id: int | None) -> ConcurrentChange:
+        """The same clash, told to the person whose change lost: `yours` when they made both."""
+        yours = person_id is not None and person_id == self.by_person_id
+        return ConcurrentChange(
+            self.ref, self.by, by_person_id=self.by_person_id, what=self.what, yours=yours
         )

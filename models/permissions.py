@@ -19,9 +19,12 @@ class Op(enum.StrEnum):
     SIGNOFF = "signoff"
     REOPEN = "reopen"
     CANCEL = "cancel"
+    EDIT = "edit"
+    MERGE = "merge"
+    EVIDENCE = "evidence"
 
 
-OWNER_OPS = {Op.VIEW, Op.UPDATE, Op.NOTE, Op.DONE, Op.DUE}
+OWNER_OPS = {Op.VIEW, Op.UPDATE, Op.NOTE, Op.DONE, Op.DUE, Op.EVIDENCE}
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,14 @@ def check(
     owner = _owns(actor, action)
     if op == Op.CANCEL:
         return Decision(False, f"Only an admin can cancel {action.ref}.")
+    if op == Op.MERGE:
+        return Decision(False, f"Only an admin can merge {action.ref} into another action.")
+    if op == Op.EDIT and not chair:
+        return Decision(
+            False,
+            f"Only the chair of {_committee(action)} or an admin can change the wording of "
+            f"{action.ref}.",
+        )
     if op == Op.SIGNOFF:
         if chair and owner:
             return Decision(
@@ -157,6 +168,9 @@ FROM_STATUSES: dict[Op, frozenset[Status]] = {
     Op.REOPEN: frozenset({Status.COMPLETE, Status.SIGNED_OFF}),
     Op.ASSIGN: OPEN_STATUSES | {Status.COMPLETE},
     Op.CANCEL: frozenset(Status) - {Status.SIGNED_OFF, Status.CANCELLED},
+    Op.EDIT: frozenset(Status) - {Status.CANCELLED},
+    Op.MERGE: frozenset(Status) - {Status.SIGNED_OFF, Status.CANCELLED},
+    Op.EVIDENCE: OPEN_STATUSES | {Status.COMPLETE},
 }
 
 

@@ -301,6 +301,22 @@ def page_actions(
     return ActionPage([(a, rate(a, now, rules)) for a in rows], offset, total, counts)
 
 
+def find_reviews(s: Session, ref: str, *, limit: int = 20) -> list[Review]:
+    """The reviews `ref` names: R-3 by reference, else every review whose name contains it."""
+    ref = ref.strip()
+    if ref.upper().startswith("R-") and ref[2:].isdigit():
+        return list(s.scalars(select(Review).where(Review.number == int(ref[2:]))))
+    like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(
+        s.scalars(
+            select(Review)
+            .where(Review.name.ilike(f"%{like}%", escape="\\"))
+            .order_by(Review.number)
+            .limit(limit)
+        )
+    )
+
+
 def find_review(s: Session, ref: str) -> Review | None:
     ref = ref.strip()
     if ref.upper().startswith("R-") and ref[2:].isdigit():

@@ -128,6 +128,9 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     tz: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Named in the organisation file when it was last loaded (people added from Slack are not):
+    # a later file that leaves them out has dropped them.
+    in_org_file: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
@@ -261,6 +264,14 @@ class Action(Base):
     # Last time anyone said anything about the action: drift is measured from here.
     last_update_at: Mapped[datetime] = mapped_column(UTCDateTime())
     source_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # Where the action came from when it was made from a Slack message (its permalink).
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    # Links to messages or documents given as evidence, one a line, until sign-off or reopen.
+    evidence_links: Mapped[str | None] = mapped_column(Text)
+    # Why a chair reopened it: shown on the card until the next change.
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    # Merged into another action as a duplicate (and cancelled).
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -285,6 +296,9 @@ class Action(Base):
     committee: Mapped[Committee | None] = relationship(lazy="joined")
     signed_off_by: Mapped[Person | None] = relationship(foreign_keys=[signed_off_by_id])
     findings: Mapped[list[Finding]] = relationship(secondary=action_findings)
+    duplicate_of: Mapped[Action | None] = relationship(
+        remote_side="Action.id", foreign_keys=[duplicate_of_id]
+    )
     events: Mapped[list[ActionEvent]] = relationship(
         back_populates="action", order_by="ActionEvent.id", cascade="all, delete-orphan"
     )
@@ -300,6 +314,10 @@ class Action(Base):
     @property
     def confidential(self) -> bool:
         return bool(self.review is not None and self.review.confidential)
+
+    @property
+    def evidence_link_list(self) -> list[str]:
+        return [u for u in (self.evidence_links or "").split("\n") if u]
 
     def __repr__(self) -> str:
         return f"Action({self.ref})"

@@ -7,8 +7,9 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.actions import last_changed_by
+from models.actions import last_change
 from models.errors import ConcurrentChange
+from models.history import kind_words
 
 T = TypeVar("T")
 
@@ -21,6 +22,9 @@ def run(session_factory: sessionmaker[Session], fn: Callable[[Session], T]) -> T
     except ConcurrentChange as e:
         if e.by is None:
             with session_factory() as s:
-                by = last_changed_by(s, e.ref)
-            raise ConcurrentChange(e.ref, by) from None
+                found = last_change(s, e.ref)
+            if found is None:
+                raise
+            by, by_id, kind = found
+            raise ConcurrentChange(e.ref, by, by_person_id=by_id, what=kind_words(kind)) from None
         raise

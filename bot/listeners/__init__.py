@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, imports, views
+from bot.listeners import actions, commands, events, imports, shortcuts, views
 from bot.listeners.deps import Deps
 
 
@@ -14,3 +14,4 @@ def register_all(app: App, deps: Deps) -> None:
     views.register(app, deps)
     events.register(app, deps)
     imports.register(app, deps)
+    shortcuts.register(app, deps)

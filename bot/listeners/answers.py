@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import blocks as bk
@@ -25,14 +26,15 @@ from models.brag import BragResult, BragRules, rate
 from models.calendar import local_date
 from models.dates import DateError, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
-from models.people import add_slack_person, person_by_slack_id
-from models.permissions import Actor, Op, can_see_review, check
+from models.history import slack_ids_in
+from models.people import add_slack_person, names_of_slack_ids, person_by_name, person_by_slack_id
+from models.permissions import Actor, Op, can_see, can_see_review, check
 from models.queries import (
     ActionFilter,
     all_committees,
     committee_by_code,
     committee_for_channel,
-    find_review,
+    find_reviews,
     list_actions,
     list_reviews,
     load_events,
@@ -143,9 +145,12 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def show(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 action = ops.get_visible_action(s, actor, ref)
-                events = [] if share else load_events(s, action)
                 card = bk.render_action_card(
-                    action, rate(action, now, deps.rules), actor, shared=share, events=events
+                    action,
+                    rate(action, now, deps.rules),
+                    actor,
+                    shared=share,
+                    **({} if share else history_of(s, action, actor)),
                 )
                 return Answer.of(card, share=share)
 
@@ -204,19 +209,62 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 )
 
             return deps.run(due)
-        case cmd.Assign(ref, user_id, code):
-            profile = slack_profile(deps, user_id)
+        case cmd.Assign(ref, user_id, code, name):
+            profile = slack_profile(deps, user_id) if user_id else None
 
             def assign(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
-                owner = slack_person(s, user_id, profile)
-                if owner is None:
-                    raise InvalidInput(f"Slack does not know <@{user_id}>.")
+                # The action first: a refusal must not depend on who was named.
+                ops.get_visible_action(s, actor, ref)
+                owner: Person | None = None
+                if user_id:
+                    owner = slack_person(s, user_id, profile)
+                    if owner is None:
+                        raise InvalidInput(f"Slack does not know <@{user_id}>.")
+                elif name:
+                    owner = person_by_name(s, name)
                 committee = _committee(s, code) if code else None
                 ops.assign(s, actor, ref, owner=owner, committee=committee, now=now)
-                return _card(deps, s, actor, ref, f"{ref} assigned to <@{user_id}>.")
+                if owner is None:
+                    done = f"{ref} is now {code}'s."
+                elif owner.slack_id:
+                    done = f"{ref} assigned to <@{owner.slack_id}>."
+                else:
+                    done = f"{ref} assigned to {bk.escape(owner.name)} (not in Slack)."
+                return _card(deps, s, actor, ref, done)
 
             return deps.run(assign)
+        case cmd.Cancel(ref, reason):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.cancel(s, a, ref, reason=reason, now=now),
+                f"{ref} cancelled.",
+            )
+        case cmd.Edit(ref, new_text):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.edit(s, a, ref, text=new_text, now=now),
+                f"{ref} reworded; the old wording is kept in its history.",
+            )
+        case cmd.Merge(ref, into, reason):
+
+            def merge(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                ops.merge(s, actor, ref, into=into, reason=reason, now=now)
+                return _card(
+                    deps,
+                    s,
+                    actor,
+                    into,
+                    f"{ref} merged into {into} as a duplicate and cancelled; its history is "
+                    f"shown with {into}'s.",
+                )
+
+            return deps.run(merge)
         case cmd.Add():
             return deps.run(lambda s: _add(deps, s, command, where))
         case cmd.Reviews(kind, share):
@@ -312,13 +360,45 @@ def _committee(s: Session, code: str) -> Committee:
 
 
 def _review(s: Session, actor: Actor, ref: str) -> Review:
-    review = find_review(s, ref)
-    if review is None or not can_see_review(actor, review):
-        # The same answer whether it does not exist or is confidential: its name is sensitive.
-        raise NotFound(
-            f"No review you can see matches “{bk.clip(ref, 40)}”. `/lscb reviews` lists them."
+    return visible_review(s, actor, ref)
+
+
+def visible_review(s: Session, actor: Actor, ref: str, *, field: str | None = None) -> Review:
+    """The one review `ref` names among those `actor` may see; several are listed to choose
+    from. Reviews the person may not see are never counted or named: the answer is the same
+    whether they exist or not."""
+    found = [r for r in find_reviews(s, ref) if can_see_review(actor, r)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise InvalidInput(
+            f"No review you can see matches “{bk.escape(bk.clip(ref, 40))}”. "
+            "`/lscb reviews` lists them.",
+            field=field,
         )
-    return review
+    shown = "; ".join(f"{r.ref} {bk.escape(bk.clip(r.name, 80))}" for r in found[:8])
+    more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+    raise InvalidInput(
+        f"“{bk.escape(bk.clip(ref, 40))}” matches {len(found)} reviews: {shown}{more}. "
+        "Give its reference, like R-3.",
+        field=field,
+    )
+
+
+def history_of(s: Session, action: Action, viewer: Actor) -> dict[str, Any]:
+    """What a card needs to show the action's history in people's words: its events, the
+    actions merged into it with theirs, and the names of the Slack ids they mention."""
+    events = load_events(s, action)
+    duplicates = [(d, load_events(s, d)) for d in ops.duplicates_of(s, action)]
+    ids_seen = slack_ids_in(events)
+    for d, evs in duplicates:
+        if can_see(viewer, d):
+            ids_seen |= slack_ids_in(evs)
+    return {
+        "events": events,
+        "duplicates": duplicates,
+        "names": names_of_slack_ids(s, ids_seen),
+    }
 
 
 def _channel_committee(s: Session, where: Where) -> Committee | None:
@@ -419,7 +499,16 @@ def _add(deps: Deps, s: Session, c: cmd.Add, where: Where) -> Answer:
         if not decision:
             raise Refused(decision.reason)
         meta = bk.metadata(response_url=where.response_url)
-        return Answer("Add an action", modal=bk.add_modal(all_committees(s), meta, c.review))
+        return Answer(
+            "Add an action",
+            modal=bk.add_modal(
+                all_committees(s),
+                meta,
+                c.review,
+                committee=committee.code if committee else None,
+                people=people_not_in_slack(s),
+            ),
+        )
     review = _review(s, actor, c.review) if c.review else None
     action = ops.create_action(
         s, actor, text=c.text, now=deps.now(), review=review, committee=committee
@@ -432,6 +521,19 @@ def _add(deps: Deps, s: Session, c: cmd.Add, where: Where) -> Answer:
         )
     )
     return card
+
+
+def people_not_in_slack(s: Session) -> list[Person]:
+    """People the add form offers beside Slack's picker: owners named in the organisation file
+    who have no Slack account."""
+    return list(
+        s.scalars(
+            select(Person)
+            .where(Person.slack_id.is_(None), Person.active.is_(True))
+            .order_by(Person.name)
+            .limit(100)
+        )
+    )
 
 
 def _report(deps: Deps, where: Where, fmt: str) -> Answer:

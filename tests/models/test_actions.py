@@ -65,6 +65,7 @@ def test_full_lifecycle_records_every_change(session_factory, org, now) -> None:
             "due",
             "done",
             "reopen",
+            "rejected",
             "done",
             "signoff",
         ]

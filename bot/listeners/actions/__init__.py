@@ -35,6 +35,10 @@ FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
     ids.BUTTON_SIGNOFF: (Op.SIGNOFF, bk.signoff_modal),
 }
 FORM_BUTTON = re.compile("^(" + "|".join(re.escape(k) for k in FORMS) + ")$")
+MENU_FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
+    "cancel": (Op.CANCEL, bk.cancel_modal),
+    "edit": (Op.EDIT, bk.edit_modal),
+}
 
 
 def _pressed(body: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +51,25 @@ def register(app: App, deps: Deps) -> None:
         ack()
         pressed = _pressed(body)
         op, build = FORMS[pressed["action_id"]]
-        ref = str(pressed.get("value") or "")
+        open_form_for(body, op, build, str(pressed.get("value") or ""), pressed.get("action_id"))
+
+    def open_menu_form(ack: Ack, body: dict) -> None:
+        ack()
+        option = _pressed(body).get("selected_option") or {}
+        what, _, ref = str(option.get("value") or "").partition(":")
+        if what not in MENU_FORMS:
+            tell(deps.client, body, Answer.say("That menu has expired: show the action again."))
+            return
+        op, build = MENU_FORMS[what]
+        open_form_for(body, op, build, ref, f"menu {what}")
+
+    def open_form_for(
+        body: dict,
+        op: Op,
+        build: Callable[[Action, str], dict[str, Any]],
+        ref: str,
+        what: object,
+    ) -> None:
         user = body["user"]["id"]
         from_home = (body.get("view") or {}).get("type") == "home"
 
@@ -75,7 +97,7 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as e:
             tell(deps.client, body, Answer.say(e.message))
         except Exception as e:
-            log_failure(f"button {pressed.get('action_id')}", e)
+            log_failure(f"button {what}", e)
             tell(deps.client, body, Answer.say(SORRY))
 
     def open_action_card(ack: Ack, body: dict, respond: Respond) -> None:
@@ -115,5 +137,6 @@ def register(app: App, deps: Deps) -> None:
             respond_with(respond, Answer.say(SORRY))
 
     app.action(FORM_BUTTON)(open_change_form)
+    app.action(ids.OVERFLOW_CARD)(open_menu_form)
     app.action(ids.BUTTON_SHOW)(open_action_card)
     app.action(ids.BUTTON_NEXT_PAGE)(show_next_page)

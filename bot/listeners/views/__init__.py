@@ -14,16 +14,23 @@ from sqlalchemy.orm import Session
 
 from bot import blocks as bk
 from bot import ids
-from bot.listeners.answers import Answer, card_answer, slack_person, slack_profile
+from bot.listeners.answers import (
+    Answer,
+    card_answer,
+    slack_person,
+    slack_profile,
+    visible_review,
+)
 from bot.listeners.deps import Deps
 from bot.listeners.events import publish_home
 from bot.listeners.replies import log_failure, post_to_url
 from models import actions as ops
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
-from models.errors import DomainError, InvalidInput
+from models.errors import ConcurrentChange, DomainError, InvalidInput
 from models.permissions import Actor
-from models.queries import committee_by_code, find_review
+from models.queries import committee_by_code
+from models.schema import Person
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +81,31 @@ FORMS: dict[str, Form] = {
         ),
         "{ref} signed off.",
     ),
+    ids.MODAL_CANCEL: Form(
+        ("reason",),
+        lambda s, a, ref, v, ver, now: ops.cancel(
+            s, a, ref, reason=v["reason"] or "", now=now, expected_version=ver
+        ),
+        "{ref} cancelled.",
+    ),
+    ids.MODAL_EDIT: Form(
+        ("text",),
+        lambda s, a, ref, v, ver, now: ops.edit(
+            s, a, ref, text=v["text"] or "", now=now, expected_version=ver
+        ),
+        "{ref} reworded; the old wording is kept in its history.",
+    ),
+}
+
+
+FIELD_WORDS = {
+    "word": "Progress",
+    "note": "Note",
+    "text": "Text",
+    "evidence": "Evidence of completion",
+    "when": "New due date",
+    "reason": "Reason",
+    "impact": "Evidence of impact",
 }
 
 
@@ -102,6 +134,7 @@ def register(app: App, deps: Deps) -> None:
         what: str,
         refused: str,
         failed: str,
+        typed: Values | None = None,
     ) -> None:
         """Run the form's unit of work and answer the submission: a bad value beside its field,
         a refusal (titled `refused`) or a failure (logged as `what`, titled `failed`) in place of
@@ -110,6 +143,14 @@ def register(app: App, deps: Deps) -> None:
             result = deps.run(work)
         except InvalidInput as e:
             _errors(ack, fields, e)
+            return
+        except ConcurrentChange as e:
+            # Name who really changed it (never blame you for your own change), and give back
+            # what was typed so it is not lost.
+            with deps.session_factory() as s:
+                me = ops.actor_for_slack_id(s, body["user"]["id"]).person_id
+            told = e.for_actor(me)
+            ack(response_action="update", view=bk.clash_modal(refused, told.message, typed or {}))
             return
         except DomainError as e:
             ack(response_action="update", view=bk.notice_modal(refused, e.message))
@@ -148,10 +189,11 @@ def register(app: App, deps: Deps) -> None:
             what=f"form {view.get('callback_id')}",
             refused=f"{ref} not changed",
             failed="Not saved",
+            typed={FIELD_WORDS.get(f, f): values[f] for f in form.fields},
         )
 
     def save_new_action(ack: Ack, body: dict, view: dict) -> None:
-        fields = ("text", "review", "owner", "committee", "due_date")
+        fields = ("text", "review", "owner", "owner_name", "committee", "due_date")
         meta = bk.read_metadata(view.get("private_metadata"))
         v = {f: bk.modal_value(view, f) for f in fields}
         user = body["user"]["id"]
@@ -171,19 +213,22 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"owner": e.message})
             return
 
+        if v["owner"] and v["owner_name"]:
+            ack(
+                response_action="errors",
+                errors={"owner_name": "Choose one owner: in Slack, or not in Slack."},
+            )
+            return
+
         def add(s: Session) -> Answer:
             actor = ops.actor_for_slack_id(s, user)
-            review = None
-            if v["review"]:
-                review = find_review(s, v["review"])
-                if review is None:
-                    raise InvalidInput(
-                        f"No review matches “{bk.clip(v['review'], 40)}”.", field="review"
-                    )
+            review = visible_review(s, actor, v["review"], field="review") if v["review"] else None
             committee = committee_by_code(s, v["committee"]) if v["committee"] else None
             if v["committee"] and committee is None:
                 raise InvalidInput(f"There is no committee {v['committee']}.", field="committee")
             owner = slack_person(s, v["owner"], profile) if v["owner"] else None
+            if v["owner_name"]:
+                owner = _chosen_person(s, v["owner_name"])
             try:
                 action = ops.create_action(
                     s,
@@ -194,6 +239,7 @@ def register(app: App, deps: Deps) -> None:
                     owner=owner,
                     committee=committee,
                     due_date=due,
+                    source_url=meta.get("source") if isinstance(meta.get("source"), str) else None,
                 )
             except DomainError as e:
                 if isinstance(e, InvalidInput):
@@ -204,6 +250,45 @@ def register(app: App, deps: Deps) -> None:
 
         save(ack, body, meta, fields, add, what="form add", refused="Not added", failed="Not added")
 
+    def save_evidence(ack: Ack, body: dict, view: dict) -> None:
+        fields = ("ref", "note")
+        meta = bk.read_metadata(view.get("private_metadata"))
+        v = {f: bk.modal_value(view, f) for f in fields}
+        link = str(meta.get("link") or "")
+        user = body["user"]["id"]
+        now = deps.now()
+
+        def add(s: Session) -> Answer:
+            actor = ops.actor_for_slack_id(s, user)
+            ref = v["ref"] or ""
+            ops.add_evidence(s, actor, ref, link=link, note=v["note"], now=now)
+            action = ops.get_visible_action(s, actor, ref)
+            return card_answer(action, actor, now, deps.rules, f"Evidence added to {action.ref}.")
+
+        save(
+            ack,
+            body,
+            meta,
+            fields,
+            add,
+            what="form evidence",
+            refused="Not added",
+            failed="Not added",
+            typed={"Note": v["note"]},
+        )
+
     for callback_id in FORMS:
         app.view(callback_id)(save_action_form)
     app.view(ids.MODAL_ADD)(save_new_action)
+    app.view(ids.MODAL_EVIDENCE)(save_evidence)
+
+
+def _chosen_person(s: Session, value: str) -> Person:
+    """The person an add form's "not in Slack" picker names (`person:<id>`)."""
+    try:
+        person = s.get(Person, int(value.removeprefix("person:")))
+    except ValueError:
+        person = None
+    if person is None:
+        raise InvalidInput("That person is no longer in the organisation file.", field="owner_name")
+    return person
