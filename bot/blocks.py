@@ -246,15 +246,15 @@ def render_action_card(
     if action.evidence_links:
         links = "\n".join(f"• {link_to(u)}" for u in action.evidence_link_list)
         blocks.append(section(f"*Evidence*\n{links}"))
-    links = []
+    related = []
     if action.source_url:
-        links.append(f"From {link_to(action.source_url)}")
+        related.append(f"From {link_to(action.source_url)}")
     if action.duplicate_of is not None:
-        links.append(f"Merged into *{action.duplicate_of.ref}* as a duplicate")
+        related.append(f"Merged into *{action.duplicate_of.ref}* as a duplicate")
     if duplicates:
-        links.append("Duplicates merged in: " + ", ".join(f"*{d.ref}*" for d, _ in duplicates))
-    if links:
-        blocks.append(context(" · ".join(links)))
+        related.append("Duplicates merged in: " + ", ".join(f"*{d.ref}*" for d, _ in duplicates))
+    if related:
+        blocks.append(context(" · ".join(related)))
     if events or duplicates:
         lines = [event_line(e, names) for e in events[-10:]]
         for dup, dup_events in duplicates:

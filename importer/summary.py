@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from importer.model import ParsedIndex
+from models.words import plural
 
 if TYPE_CHECKING:
     from importer.store import CommitteeMatcher, ImportSummary
@@ -63,8 +64,9 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
     n_find = sum(len(r.findings) for r in index.reviews)
     delivered = [a for r in index.reviews for a in r.activities if a.delivered]
     lines = [
-        f"Read {len(index.reviews)} reviews, {n_find} findings, {index.activity_count} improvement "
-        f"activities ({len(delivered)} reported as delivered: imported as complete, awaiting sign-off)."
+        f"Read {plural(len(index.reviews), 'review')}, {plural(n_find, 'finding')}, "
+        f"{plural(index.activity_count, 'improvement activity', 'improvement activities')} "
+        f"({len(delivered)} reported as delivered: imported as complete, awaiting sign-off)."
     ]
     if index.columns is not None:
         mapped = ", ".join(
@@ -89,17 +91,20 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
         )
         if summary.actions_matched_by_ref:
             lines.append(
-                f"{summary.actions_matched_by_ref} rows matched existing actions by their Ref."
+                f"{plural(summary.actions_matched_by_ref, 'row')} matched existing actions by "
+                "their Ref."
             )
         if summary.conflicts:
             lines.append(
-                f"{len(summary.conflicts)} changes in the document were not applied: a person "
+                f"{plural(len(summary.conflicts), 'change')} in the document "
+                f"{'was' if len(summary.conflicts) == 1 else 'were'} not applied: a person "
                 "changed the same field in the app since the last import, and their value is kept."
             )
         if summary.not_in_document:
             lines.append(
-                f"{len(summary.not_in_document)} earlier imported actions are no longer in the "
-                "document; they are left as they are."
+                f"{plural(len(summary.not_in_document), 'earlier imported action')} "
+                f"{'is' if len(summary.not_in_document) == 1 else 'are'} no longer in the "
+                "document; left as they are."
             )
         lines.extend(f"  {line}" for line in summary.preview_lines())
         if not summary.changed:

@@ -230,10 +230,14 @@ def reminder_reason(due: date, day: date) -> str | None:
             if left > 0:
                 return f"due in {left} days"
             return "due today" if left == 0 else f"was due {due:%d/%m/%Y}: today is the last day"
-    if day > effective_deadline(due):
-        weeks = (day - due).days // 7
-        if weeks >= 1 and _nwd(due + timedelta(days=7 * weeks)) == day:
-            return f"overdue by {(day - due).days} days"
+    deadline = effective_deadline(due)
+    if day > deadline:
+        # A due date on a weekend or bank holiday is met by the next working day: overdue counts
+        # from there, as BRAG and the digests count it.
+        late = (day - deadline).days
+        weeks = late // 7
+        if weeks >= 1 and _nwd(deadline + timedelta(days=7 * weeks)) == day:
+            return f"overdue by {late} days"
     return None
 
 

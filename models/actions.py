@@ -19,7 +19,17 @@ from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused
 from models.people import person_by_slack_id
 from models.permissions import FROM_STATUSES, Actor, Op, check
-from models.schema import Action, ActionEvent, Committee, Finding, Person, Rating, Review, Status
+from models.schema import (
+    Action,
+    ActionEvent,
+    Committee,
+    Finding,
+    Person,
+    Rating,
+    Review,
+    Status,
+    action_ref,
+)
 
 REF_RE = re.compile(r"^\s*a\s*-?\s*(\d{1,9})\s*$", re.IGNORECASE)
 MAX_TEXT = 4000
@@ -42,6 +52,11 @@ def parse_ref(ref: str) -> int:
     if not m:
         raise InvalidInput(f"“{(ref or '')[:40]}” is not an action reference: they look like A-12.")
     return int(m[1])
+
+
+def get_ref(ref: str) -> str:
+    """`ref` as the app writes it (a12 → A-12)."""
+    return action_ref(parse_ref(ref))
 
 
 def get_action(s: Session, ref: str) -> Action:

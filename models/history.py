@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from models.schema import Rating, Status
 
@@ -85,14 +86,17 @@ def slack_ids_in(events: Iterable[EventLike]) -> set[str]:
     return found
 
 
-class EventLike:
-    """What `describe` reads of an event (an ActionEvent, or a report's EventRow)."""
+class EventLike(Protocol):
+    """What `slack_ids_in` reads of an event."""
 
-    kind: str
-    before: str | None
-    after: str | None
-    note: str | None
-    actor_label: str
+    @property
+    def kind(self) -> str: ...
+    @property
+    def before(self) -> str | None: ...
+    @property
+    def after(self) -> str | None: ...
+    @property
+    def actor_label(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.schema import Committee, OrgSetting, Person, RoleAssignment, RoleKind
+from models.actions import owner_label, record_event
+from models.permissions import Actor
+from models.schema import Action, Committee, OrgSetting, Person, RoleAssignment, RoleKind, Status
 
 TOP_KEYS = {"committee", "person", "admins", "board_channel", "organisation", "name"}
 COMMITTEE_KEYS = {"code", "name", "channel", "chairs", "aliases", "digest_day", "digest_time"}
@@ -38,6 +41,10 @@ class OrgSummary:
     roles_added: int = 0
     roles_removed: int = 0
     changes: list[str] = field(default_factory=list)
+    # People the file no longer names who owned current actions: (name, the actions' refs).
+    # Those actions are left without an owner, for the business unit to triage.
+    dropped_owners: list[tuple[str, list[str]]] = field(default_factory=list)
+    people_dropped: int = 0
 
     @property
     def changed(self) -> bool:
@@ -49,6 +56,7 @@ class OrgSummary:
             or self.people_updated
             or self.roles_added
             or self.roles_removed
+            or self.people_dropped
         )
 
 
@@ -242,7 +250,7 @@ def _set(obj: Any, attr: str, value: Any, summary: OrgSummary, label: str) -> bo
     return False
 
 
-def apply_org(s: Session, org: OrgFile) -> OrgSummary:
+def apply_org(s: Session, org: OrgFile, *, now: datetime | None = None) -> OrgSummary:
     summary = OrgSummary()
     committees = {c.code: c for c in s.scalars(select(Committee))}
     by_code: dict[str, Committee] = {}
@@ -270,6 +278,7 @@ def apply_org(s: Session, org: OrgFile) -> OrgSummary:
     by_email = {p.email.lower(): p for p in people if p.email}
     by_name = {p.name.lower(): p for p in people if not p.slack_id}
     persons: dict[str, Person] = {}
+    named: set[int] = set()
     for entry in org.people:
         sid = entry.get("slack_id")
         email = entry.get("email")
@@ -295,6 +304,16 @@ def apply_org(s: Session, org: OrgFile) -> OrgSummary:
             summary.people_updated += 1
         if sid:
             persons[sid] = row
+        row.in_org_file = True
+        row.active = True
+        s.flush()
+        named.add(row.id)
+    _drop_people(
+        s,
+        [p for p in people if p.in_org_file and p.id not in named],
+        summary,
+        now or datetime.now(UTC),
+    )
     s.flush()
 
     wanted: set[tuple[int, RoleKind, int | None]] = set()
@@ -325,6 +344,41 @@ def apply_org(s: Session, org: OrgFile) -> OrgSummary:
     for person in persons.values():
         s.expire(person, ["roles"])
     return summary
+
+
+def _drop_people(s: Session, gone: list[Person], summary: OrgSummary, now: datetime) -> None:
+    """People a new file leaves out: no longer active, and their current actions left without
+    an owner (recorded in each action's history), so they are triaged rather than orphaned."""
+    if not gone:
+        return
+    actor = Actor.system("organisation file")
+    current = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE)
+    for person in gone:
+        person.in_org_file = False
+        person.active = False
+        summary.people_dropped += 1
+        owned = list(
+            s.scalars(
+                select(Action)
+                .where(Action.owner_id == person.id, Action.status.in_(current))
+                .order_by(Action.number)
+            ).unique()
+        )
+        for action in owned:
+            before = owner_label(action.owner, action.committee)
+            action.owner = None
+            record_event(
+                s,
+                action,
+                actor,
+                now,
+                "assigned",
+                before,
+                owner_label(None, action.committee) or None,
+                f"{person.name} is no longer in the organisation file",
+            )
+        if owned:
+            summary.dropped_owners.append((person.name, [a.ref for a in owned]))
 
 
 def board_channel(s: Session) -> str | None:

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, selec
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models.brag import Brag, BragResult, BragRules, BragWindow, brag_window, rate
-from models.errors import InvalidInput
+from models.errors import InvalidInput, NotFound
 from models.permissions import Actor
 from models.schema import (
     OPEN_STATUSES,
@@ -413,6 +413,20 @@ def list_reviews(s: Session, viewer: Actor, type_text: str | None = None) -> lis
 
 def committee_by_code(s: Session, code: str) -> Committee | None:
     return s.scalars(select(Committee).where(Committee.code == code.strip().upper())).one_or_none()
+
+
+def no_such_committee(s: Session, code: str) -> NotFound:
+    """The one refusal for a committee code nobody uses, on every face."""
+    codes = ", ".join(s.scalars(select(Committee.code).order_by(Committee.code)).all())
+    shown = code.strip()[:32]
+    return NotFound(f"There is no committee “{shown}”. Committees: {codes or 'none yet'}.")
+
+
+def require_committee(s: Session, code: str) -> Committee:
+    committee = committee_by_code(s, code)
+    if committee is None:
+        raise no_such_committee(s, code)
+    return committee
 
 
 def committee_for_channel(

@@ -13,7 +13,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from models.errors import NotFound
-from models.queries import find_review
+from models.queries import find_review, no_such_committee
 from models.schema import (
     Action,
     ActionEvent,
@@ -49,8 +49,7 @@ def resolve_committee(s: Session, code: str) -> CommitteeInfo:
         )
     ).first()
     if row is None:
-        codes = ", ".join(s.scalars(select(Committee.code).order_by(Committee.code)).all())
-        raise NotFound(f"There is no committee {code.strip()!r}. Committees: {codes or 'none'}.")
+        raise no_such_committee(s, code)
     return CommitteeInfo(row.id, row.code, row.name)
 
 

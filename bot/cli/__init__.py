@@ -8,7 +8,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.cli.base import CliContext, CliError, parse_now
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from bot.cli.base import CliContext, CliError, parse_now, unreachable_slack
 from bot.settings import SettingsError
 from models.clock import FixedClock
 from models.errors import DomainError
@@ -42,10 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
 # The least level each may log at (SQLAlchemy logs every statement at INFO).
 CHATTY_LOGGERS = {
     "slack_sdk": logging.INFO,
+    # Its connection failures and retries: the command says in one line what could not be
+    # reached, and the outbox logs what it does about it.
+    "slack_sdk.web.base_client": logging.CRITICAL,
     "slack_bolt": logging.INFO,
     "bot.bolt": logging.INFO,
     "urllib3": logging.INFO,
     "sqlalchemy": logging.WARNING,
+    # Libraries that narrate their own work at INFO ("Serving on…", font cache, "Using
+    # categorical units…"): the command says what matters itself.
+    "matplotlib": logging.WARNING,
+    "PIL": logging.WARNING,
+    "waitress": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "alembic": logging.WARNING,
 }
 
 
@@ -80,7 +94,47 @@ def main(argv: Sequence[str] | None = None, *, env: dict[str, str] | None = None
     except (CliError, DomainError, SchemaMissing) as e:
         print(f"lscb: {e}", file=sys.stderr)
         return getattr(e, "code", 1)
+    except DBAPIError as e:
+        if not e.connection_invalidated and not _is_connection_error(e):
+            raise
+        print(f"lscb: {database_unreachable(ctx, e)}", file=sys.stderr)
+        return 2
+    except (OSError, SlackApiError) as e:
+        why = unreachable_slack(e)
+        if why is None:
+            raise
+        print(f"lscb: {why}: {_slack_url(ctx)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     finally:
         ctx.close()
+
+
+def _is_connection_error(e: DBAPIError) -> bool:
+    # OperationalError on both drivers: the server refused, timed out, or the file is unreadable.
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(e, OperationalError | InterfaceError)
+
+
+def database_unreachable(ctx: CliContext, e: DBAPIError) -> str:
+    """One line saying which database could not be reached and why (never its password)."""
+    try:
+        where = make_url(ctx.settings.database_url).render_as_string(hide_password=True)
+    except Exception:  # the settings themselves are fine, or we would not be here
+        where = "the database"
+    reason = str(e.orig).strip().splitlines()[0] if e.orig is not None else type(e).__name__
+    if len(reason) > 160:
+        reason = reason[:159] + "…"
+    return (
+        f"cannot reach the database {where} ({reason}): check DATABASE_URL and that it is running"
+    )
+
+
+def _slack_url(ctx: CliContext) -> str:
+    try:
+        base = ctx.settings.slack_api_base_url
+    except Exception:
+        base = None
+    return f"check the network and SLACK_API_BASE_URL ({base or 'https://slack.com/api/'})"

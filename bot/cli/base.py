@@ -94,3 +94,23 @@ def add_now_argument(parser: argparse.ArgumentParser) -> None:
 
 def path_arg(value: str) -> Path:
     return Path(value)
+
+
+def unreachable_slack(e: BaseException) -> str | None:
+    """Why Slack could not be reached, when `e` says so (refused, timed out, name not found);
+    None for any other error."""
+    import socket
+    import urllib.error
+
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(e, SlackApiError):
+        return None
+    if isinstance(e, urllib.error.URLError):
+        reason = e.reason
+        return f"cannot reach Slack ({reason.strerror if isinstance(reason, OSError) and reason.strerror else reason})"
+    if isinstance(e, socket.timeout | TimeoutError):
+        return "cannot reach Slack (timed out)"
+    if isinstance(e, ConnectionError | socket.gaierror):
+        return f"cannot reach Slack ({e.strerror or type(e).__name__})"
+    return None

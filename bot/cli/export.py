@@ -50,7 +50,18 @@ def parse_as_of(text: str, today: date) -> date:
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     out: Path = args.output
-    fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
+    suffix = out.suffix.lower().lstrip(".")
+    if args.format is None and suffix and suffix not in FORMATS:
+        raise CliError(
+            f"{out.name}: the board report is written as {' or '.join(FORMATS)}; name the file "
+            f"{out.stem}.xlsx or {out.stem}.csv, or give --format"
+        )
+    if args.format is not None and suffix and suffix != args.format:
+        raise CliError(
+            f"{out.name} does not end in .{args.format}, the --format asked for: name it "
+            f"{out.stem}.{args.format}"
+        )
+    fmt = args.format or suffix or "xlsx"
     if out.exists() and out.is_dir():
         raise CliError(f"{out} is a folder: give a file name, e.g. {out / ('report.' + fmt)}")
     if not out.parent.exists():

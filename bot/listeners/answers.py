@@ -32,13 +32,13 @@ from models.permissions import Actor, Op, can_see, can_see_review, check
 from models.queries import (
     ActionFilter,
     all_committees,
-    committee_by_code,
     committee_for_channel,
     find_reviews,
     list_actions,
     list_reviews,
     load_events,
     page_actions,
+    require_committee,
 )
 from models.schema import Action, Committee, Person, Review
 
@@ -352,11 +352,7 @@ def slack_person(s: Session, user_id: str, profile: dict[str, Any] | None) -> Pe
 
 
 def _committee(s: Session, code: str) -> Committee:
-    committee = committee_by_code(s, code)
-    if committee is None:
-        codes = ", ".join(c.code for c in all_committees(s)) or "none yet"
-        raise NotFound(f"There is no committee {code}. Committees: {codes}.")
-    return committee
+    return require_committee(s, code)
 
 
 def _review(s: Session, actor: Actor, ref: str) -> Review:

@@ -32,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
     def permalink(body: dict[str, Any]) -> str:
         channel = (body.get("channel") or {}).get("id")
         ts = (body.get("message") or {}).get("ts") or body.get("message_ts")
-        answer = deps.client.chat_getPermalink(channel=channel, message_ts=ts)
+        answer = deps.client.chat_getPermalink(channel=str(channel), message_ts=str(ts))
         return str(answer["permalink"])
 
     def refuse(body: dict[str, Any], title: str, message: str) -> None:
