@@ -261,7 +261,9 @@ def render_action_card(
             if redacted(dup, viewer, shared):
                 lines.append(f"*{dup.ref}* (merged in) · _confidential review_")
             else:
-                lines += [f"*{dup.ref}* · {event_line(e, names)}" for e in dup_events[-5:]]
+                # What was said on the duplicate (its notes, evidence, why it was merged).
+                said = [e for e in dup_events if e.note and e.kind != "cancel"]
+                lines += [f"*{dup.ref}* · {event_line(e, names)}" for e in said[-6:]]
         blocks.append(context(clip("*History*\n" + "\n".join(lines), MAX_SECTION)))
     if not shared:
         buttons = action_buttons(action, viewer)

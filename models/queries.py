@@ -419,7 +419,7 @@ def no_such_committee(s: Session, code: str) -> NotFound:
     """The one refusal for a committee code nobody uses, on every face."""
     codes = ", ".join(s.scalars(select(Committee.code).order_by(Committee.code)).all())
     shown = code.strip()[:32]
-    return NotFound(f"There is no committee “{shown}”. Committees: {codes or 'none yet'}.")
+    return NotFound(f"There is no committee {shown}. Committees: {codes or 'none yet'}.")
 
 
 def require_committee(s: Session, code: str) -> Committee:

@@ -14,7 +14,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from models.brag import BRAG_ORDER, Brag, BragResult, BragRules, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
+from models.history import kind_words, value_words
 from models.permissions import Actor, can_see
 from reports.charts import BRAG_COLOURS, BRAG_LABELS, BRAG_TEXT
 from reports.data import CommitteeInfo, load, resolve_committee, resolve_review
@@ -62,6 +63,8 @@ class Report:
     as_of: date | None
     scope: str
     tz: ZoneInfo
+    # Slack ids (and names) to the names of the people they are: the history speaks of people.
+    names: dict[str, str] = field(default_factory=dict)
 
     def committee_counts(self) -> dict[str, Counter[str]]:
         """BRAG counts by committee code: every committee, then actions with none."""
@@ -143,6 +146,7 @@ def build_report(
 
     lines = [Line(a, rate(a, moment, rules), bool(can_see(viewer, cast(Any, a)))) for a in actions]
     return Report(
+        names={label: ref.name for label, ref in loaded.directory.people.items()},
         lines=lines,
         events=events,
         committees=[
@@ -206,6 +210,9 @@ KIND_LABELS = {
     "reopen": "Reopened",
     "cancel": "Cancelled",
     "edited": "Text changed",
+    "merged": "Merged",
+    "rejected": "Evidence set aside",
+    "evidence": "Evidence added",
 }
 STATUS_VALUES = {
     "not_started",
@@ -339,22 +346,31 @@ def drift_rows(report: Report) -> Iterable[list[Any]]:
 
 
 def history_rows(report: Report) -> Iterable[list[Any]]:
+    """Every event in people's words: names not Slack ids, "in progress" not in_progress, dates
+    as dates (shown day first); what a board paper reads."""
+    names = report.names
     for line in report.lines:
         a = line.action
         for e in report.events.get(a.id, ()):
-            what = KIND_LABELS.get(e.kind, e.kind)
+            what = KIND_LABELS.get(e.kind, kind_words(e.kind).capitalize())
             if line.visible:
                 yield [
                     a.ref,
                     _local(e.at, report.tz),
-                    e.actor,
+                    names.get(e.actor, e.actor),
                     what,
-                    _event_value(e.kind, e.before),
-                    _event_value(e.kind, e.after),
+                    _history_value(e.kind, e.before, names),
+                    _history_value(e.kind, e.after, names),
                     e.note,
                 ]
             else:
                 yield [a.ref, _local(e.at, report.tz), None, what, None, None, None]
+
+
+def _history_value(kind: str, value: str | None, names: dict[str, str]) -> Any:
+    if kind == "due":
+        return _event_value(kind, value)
+    return value_words(kind, value, names)
 
 
 # ---------------------------------------------------------------- CSV

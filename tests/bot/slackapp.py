@@ -179,6 +179,59 @@ class SlackDriver:
         status, answer = self._dispatch("payload=" + urllib.parse.quote(json.dumps(payload)))
         return Outcome(status, answer, self._responses(url) if url else [])
 
+    def choose(
+        self, user: str, action_id: str, value: str, *, channel: str = QAEC_CHANNEL
+    ) -> Outcome:
+        """Choose an option of an overflow menu (the card's Edit / Cancel) on an ephemeral message."""
+        url = self.slack.new_response_url(channel=channel, user=user)
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": self.slack.team_id, "domain": self.slack.team_domain},
+            "user": {"id": user, "username": user.lower(), "team_id": self.slack.team_id},
+            "api_app_id": self.slack.app_id,
+            "token": "legacy",
+            "trigger_id": self.slack.new_trigger_id(user),
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
+            "channel": {"id": channel, "name": "lscb-qaec"},
+            "response_url": url,
+            "actions": [
+                {
+                    "type": "overflow",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "selected_option": {
+                        "text": {"type": "plain_text", "text": value},
+                        "value": value,
+                    },
+                    "action_ts": "1.0",
+                }
+            ],
+        }
+        status, answer = self._dispatch("payload=" + urllib.parse.quote(json.dumps(payload)))
+        return Outcome(status, answer, self._responses(url))
+
+    def shortcut(
+        self, user: str, callback_id: str, message: dict[str, Any], *, channel: str = QAEC_CHANNEL
+    ) -> Outcome:
+        """Use a message shortcut on `message` (as conversations.history gives it)."""
+        url = self.slack.new_response_url(channel=channel, user=user)
+        payload: dict[str, Any] = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": self.slack.team_id, "domain": self.slack.team_domain},
+            "user": {"id": user, "username": user.lower(), "team_id": self.slack.team_id},
+            "channel": {"id": channel, "name": "lscb-qaec"},
+            "api_app_id": self.slack.app_id,
+            "token": "legacy",
+            "trigger_id": self.slack.new_trigger_id(user),
+            "message_ts": message["ts"],
+            "message": message,
+            "response_url": url,
+            "action_ts": "1.0",
+        }
+        status, answer = self._dispatch("payload=" + urllib.parse.quote(json.dumps(payload)))
+        return Outcome(status, answer, self._responses(url))
+
     def open_form(self, user: str) -> dict[str, Any]:
         view = self.slack.open_modal(user)
         assert view is not None, "no form is open"

@@ -111,3 +111,123 @@ def test_numeric_dates_are_always_day_first(day: int, month: int, year: int, sep
 def test_date_like_text_never_raises_anything_else(text: str) -> None:
     with contextlib.suppress(DateError):
         parse_date(text, TODAY)
+
+
+# ---------------------------------------------------------------- the first date, then stop
+
+from models.dates import ImpossibleDate, latest_due_date, split_leading_date  # noqa: E402
+
+TUESDAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "rest"),
+    [
+        # A number after the date that cannot be its year (it would be past) starts the reason.
+        ("1 March 12 schools still to reply", date(2027, 3, 1), "12 schools still to reply"),
+        ("1 March 2027 12 schools still to reply", date(2027, 3, 1), "12 schools still to reply"),
+        ("31/03/2027 panel moved", date(2027, 3, 31), "panel moved"),
+        ("next week chair away", date(2026, 12, 7), "chair away"),
+        ("in a fortnight staff away", date(2026, 12, 15), "staff away"),
+        ("in 2 fortnights staff away", date(2026, 12, 29), "staff away"),
+        ("next Friday 3 schools late", date(2026, 12, 4), "3 schools late"),
+        ("end of March 2027", date(2027, 3, 31), ""),
+    ],
+)
+def test_the_first_date_is_read_and_reading_stops_there(text, when, rest) -> None:
+    assert split_leading_date(text, TUESDAY) == (when, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next week", date(2026, 12, 7)),  # the Monday of next week
+        ("in a fortnight", date(2026, 12, 15)),
+        ("in one fortnight", date(2026, 12, 15)),
+        ("next fortnight", date(2026, 12, 15)),
+    ],
+)
+def test_weeks_and_fortnights(text, expected) -> None:
+    assert read_due_date(text, TUESDAY) == expected
+
+
+def test_next_week_from_a_sunday_is_the_next_day() -> None:
+    assert read_due_date("next week", date(2026, 12, 6)) == date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "explained"),
+    [
+        ("31 Sept 2027", "30 September is the last day of September"),
+        ("31/09/2027", "30 September is the last day of September"),
+        ("31 April", "30 April is the last day of April"),
+        ("30/02/2027", "28 February is the last day of February"),
+        ("29/02/2027", "2027 is not a leap year"),
+        ("12/31/2027", "there is no month 31"),
+        ("0/3/2027", "days start at 1"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_explained(text, explained) -> None:
+    with pytest.raises(ImpossibleDate) as e:
+        read_due_date(text, TUESDAY)
+    assert explained in str(e.value) and ACCEPTED_FORMS in str(e.value)
+
+
+def test_an_impossible_date_before_a_reason_is_blamed_on_the_date_not_its_first_word() -> None:
+    with pytest.raises(ImpossibleDate) as e:
+        split_leading_date("31 Sept 2027 survey late", TUESDAY)
+    assert "“31 Sept 2027”" in str(e.value)
+    assert "30 September is the last day of September" in str(e.value)
+
+
+@pytest.mark.parametrize("text", ["31/12/2200", "1/1/2032", "in 6 years"])
+def test_a_due_date_more_than_five_years_ahead_is_refused_with_the_reason(text) -> None:
+    with pytest.raises(DateError) as e:
+        read_due_date(text, TUESDAY)
+    assert "more than 5 years ahead" in str(e.value)
+    assert f"{latest_due_date(TUESDAY):%d/%m/%Y}" in str(e.value)
+
+
+def test_five_years_ahead_exactly_is_allowed() -> None:
+    assert read_due_date("01/12/2031", TUESDAY) == date(2031, 12, 1)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.sampled_from(
+        ["1 March", "31/03/2027", "next week", "in a fortnight", "next Friday", "end of March"]
+    ),
+    st.text(alphabet="abcdefghij 0123456789/-", max_size=30),
+)
+def test_a_leading_date_is_never_stretched_into_the_past_by_what_follows(date_text, tail) -> None:
+    """Whatever reason follows a future date, the date read is not in the past, and the reason
+    is what came after the words of the date."""
+    try:
+        when, rest = split_leading_date(f"{date_text} {tail}", TUESDAY)
+    except DateError as e:
+        assert "Try" in str(e)
+        return
+    assert when >= TUESDAY
+    assert f"{date_text} {tail}".split()[-len(rest.split()) :] == rest.split() or not rest
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=80))
+def test_splitting_any_text_gives_a_date_or_a_helpful_refusal(text: str) -> None:
+    try:
+        when, rest = split_leading_date(text, TUESDAY)
+    except DateError as e:
+        assert str(e) and "Try" in str(e)
+    else:
+        assert isinstance(when, date) and isinstance(rest, str)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(min_value=date(2026, 12, 1), max_value=date(2040, 12, 31)))
+def test_every_due_date_within_five_years_is_accepted_and_none_beyond(d: date) -> None:
+    text = f"{d:%d/%m/%Y}"
+    if d <= latest_due_date(TUESDAY):
+        assert read_due_date(text, TUESDAY) == d
+    else:
+        with pytest.raises(DateError, match="more than 5 years ahead"):
+            read_due_date(text, TUESDAY)
