@@ -161,7 +161,14 @@ def rate(action: Ratable, now: datetime, rules: BragRules = DEFAULT_RULES) -> Br
 
     reasons: list[str] = []
     if overdue:
-        reasons.append(f"overdue since {action.due_date:%d/%m/%Y}")
+        if deadline != action.due_date:
+            # Counted from the next working day, as everywhere: say so, with the date as set.
+            reasons.append(
+                f"overdue since {deadline:%d/%m/%Y} (due {action.due_date:%d/%m/%Y}, "
+                "not a working day)"
+            )
+        else:
+            reasons.append(f"overdue since {action.due_date:%d/%m/%Y}")
     if action.owner_rating == Rating.OFF_TRACK:
         reasons.append("owner says off track")
     if reasons:

@@ -180,3 +180,30 @@ def test_a_passed_weekend_due_date_says_when_it_is_really_due() -> None:
     assert r.reasons == ("due today",)
     r = rate(A(due_date=date(2026, 11, 26)), NOW)
     assert r.reasons == ("due in 1 day",)
+
+
+def test_a_due_date_on_a_bank_holiday_counts_from_the_next_working_day_everywhere() -> None:
+    """Due Friday 25/12/2026 (Christmas; Monday 28/12 is the Boxing Day holiday): met by
+    Tuesday 29/12, and overdue, reminded and escalated counting from there."""
+    from datetime import UTC, date, datetime
+    from types import SimpleNamespace
+
+    from jobs.owed import reminder_reason
+    from models.brag import rate
+    from models.schema import Status
+
+    due = date(2026, 12, 25)
+    a = SimpleNamespace(
+        status=Status.IN_PROGRESS,
+        owner_rating=None,
+        due_date=due,
+        owner_id=1,
+        last_update_at=datetime(2026, 12, 20, tzinfo=UTC),
+    )
+    on_29th = rate(a, datetime(2026, 12, 29, 10, tzinfo=UTC))  # type: ignore[arg-type]
+    assert not on_29th.overdue and "due today" in on_29th.reasons
+    on_4th = rate(a, datetime(2027, 1, 4, 10, tzinfo=UTC))  # type: ignore[arg-type]
+    assert on_4th.overdue and on_4th.working_days_overdue == 3  # 30th, 31st, 4th (1st: holiday)
+    assert on_4th.reasons[0] == "overdue since 29/12/2026 (due 25/12/2026, not a working day)"
+    assert reminder_reason(due, date(2027, 1, 4)) is None  # six days: not a week yet
+    assert reminder_reason(due, date(2027, 1, 5)) == "overdue by 7 days"

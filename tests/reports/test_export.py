@@ -341,3 +341,21 @@ def test_an_empty_tracker_still_exports(session_factory, org, now) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb["Actions"].max_row == 1
     assert wb["Actions"].auto_filter.ref == "A1:Q1"
+
+
+def test_history_sheet_speaks_in_peoples_words(board: Board) -> None:
+    """What goes into board papers: people by name, statuses and ratings as words, dates as
+    dates; never a Slack id, an underscore word or an ISO date in text."""
+    import re
+
+    rows = table(workbook(board)["History"])
+    texts = [
+        str(r[k]) for r in rows for k in ("Who", "What", "Before", "After") if isinstance(r[k], str)
+    ]
+    assert texts
+    for text in texts:
+        assert not re.search(r"\bU0[A-Z0-9]{6,}\b", text), text
+        assert "_" not in text, text
+        assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), text
+    assigned = [r for r in rows if r["What"] == "Assigned" and r["After"]]
+    assert any("Priya Shah" in (r["After"] or "") for r in assigned)
