@@ -14,6 +14,10 @@ Event kinds and what `before`/`after` hold:
   assigned                         "OWNER / CODE", "OWNER" or "CODE" (OWNER: Slack id, else name)
   edited                           the action's text
   note                             neither; the note is the progress text
+  rejected                         neither; the note is the evidence a reopen set aside
+  evidence                         after = a link kept as evidence
+  merged                           on the duplicate: before = status, after = the action kept;
+                                   on the action kept: before = the duplicate's reference
 
 The lead agency is not in the events (it follows the owner's agency silently), so it is shown
 as it is now.
@@ -64,14 +68,25 @@ class Directory:
 
 
 def _last_note(
-    events: Sequence[EventRow], kinds: frozenset[str], cutoff: datetime, current: str | None
+    events: Sequence[EventRow],
+    kinds: frozenset[str],
+    cutoff: datetime,
+    current: str | None,
+    cleared_by: frozenset[str] = frozenset(),
 ) -> str | None:
-    """The newest note of `kinds` up to `cutoff`; the current value when no event ever held one."""
+    """The newest note of `kinds` up to `cutoff`; the current value when no event ever held one.
+    An event of `cleared_by` (a reopen, for evidence) since that note means there was none."""
     bearing = [e for e in events if e.kind in kinds and e.note]
     if not bearing:
         return current
-    upto = [e for e in bearing if e.at <= cutoff]
-    return upto[-1].note if upto else None
+    upto = [
+        e
+        for e in events
+        if e.at <= cutoff and (e.kind in cleared_by or (e.kind in kinds and e.note))
+    ]
+    if not upto or upto[-1].kind in cleared_by:
+        return None
+    return upto[-1].note
 
 
 def as_of(
@@ -119,11 +134,12 @@ def as_of(
         changes["original_due_date"] = date.fromisoformat(firsts[0].after or "") if firsts else None
 
     changes["latest_progress"] = _last_note(events, PROGRESS_KINDS, moment, action.latest_progress)
+    reopened = frozenset({"reopen"})  # a reopen sets the evidence aside
     changes["evidence_of_completion"] = _last_note(
-        events, frozenset({"done"}), moment, action.evidence_of_completion
+        events, frozenset({"done"}), moment, action.evidence_of_completion, reopened
     )
     changes["evidence_of_impact"] = _last_note(
-        events, frozenset({"signoff"}), moment, action.evidence_of_impact
+        events, frozenset({"signoff"}), moment, action.evidence_of_impact, reopened
     )
     signoffs = [e for e in upto if e.kind == "signoff"]
     if status == Status.SIGNED_OFF and signoffs:

@@ -187,3 +187,18 @@ def test_as_of_history_and_drift_stop_at_the_date(board: Board) -> None:
 
 def test_as_of_today_is_the_live_picture(board: Board) -> None:
     assert actions(board, date(2026, 11, 25))["A-6"]["BRAG"] == "Amber"
+
+
+def test_a_reopen_sets_the_evidence_aside_in_the_replay_too() -> None:
+    events = [
+        *HISTORY,
+        ev(at(2026, 10, 5), "reopen", "signed_off", "in_progress", "Sample too small"),
+        ev(at(2026, 10, 5), "rejected", None, None, "Evidence of completion: Done it"),
+        ev(at(2026, 11, 1), "note", None, None, "Re-audit booked"),
+    ]
+    now = row(status=Status.IN_PROGRESS, evidence_of_completion=None, evidence_of_impact=None)
+    before = as_of(now, events, end_of_day(date(2026, 10, 2)), DIRECTORY)
+    assert before is not None and before.evidence_of_completion == "Done it"
+    after = as_of(now, events, end_of_day(date(2026, 10, 20)), DIRECTORY)
+    assert after is not None and after.status == Status.IN_PROGRESS
+    assert after.evidence_of_completion is None and after.evidence_of_impact is None
