@@ -1,7 +1,7 @@
 """action life: source link, evidence links, reopen reason, merged duplicates, org-file people
 
 Revision ID: 0014_action_life
-Revises: 0003
+Revises: 0012_import_provenance
 Create Date: 2026-12-01 11:20:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0014_action_life'
-down_revision: str | None = '0003'
+down_revision: str | None = '0012_import_provenance'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
