@@ -52,7 +52,7 @@ def norm_words(text: str) -> str:
 
 
 def _plain(value: str | None) -> str:
-    return value if value else "nothing"
+    return value if value else "none"
 
 
 def _same(a: str | None, b: str | None) -> bool:

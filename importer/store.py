@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from importer.fields import FIELDS, Field, Merge
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
@@ -187,10 +187,16 @@ class CommitteeMatcher:
                 self.by_initials.setdefault(_initials(_norm_committee(n)), c)
             self.by_initials.setdefault(c.code.lower(), c)
         self.codes = frozenset(c.code for c in committees)
+        self._seen: dict[str, Committee | None] = {}  # a tracker names a few committees often
 
     def match(self, text: str | None) -> Committee | None:
         if not text:
             return None
+        if text not in self._seen:
+            self._seen[text] = self._match(text)
+        return self._seen[text]
+
+    def _match(self, text: str) -> Committee | None:
         for code in re.findall(r"\(([A-Za-z&]{2,10})\)", text):
             found = self.by_key.get(code.lower())
             if found is not None:
@@ -219,10 +225,19 @@ class PersonMatcher:
         # whole words. Both are normalised to words of [a-z0-9] joined by one space, so a padded
         # substring test is the same as a search for the name between word boundaries.
         self._padded = [(f" {n} ", p) for n, p in self.by_name.items() if len(n.split()) >= 2]
+        self._seen: dict[str, Person] = {}
 
     def match(self, text: str | None) -> Person | None:
         if not text:
             return None
+        found = self._seen.get(text)
+        if found is None:
+            found = self._match(text)
+            if found is not None:  # only hits: a caller may add the person a name was missing
+                self._seen[text] = found
+        return found
+
+    def _match(self, text: str) -> Person | None:
         norm = _norm_name(text)
         if norm in self.by_name:
             return self.by_name[norm]
@@ -597,7 +612,7 @@ def _withheld(action: Action, activity: ParsedActivity) -> bool:
 
 def _count(
     activity: ParsedActivity,
-    owner: Person | None,
+    owner: object,
     committee: Committee | None,
     due: object,
     summary: ImportSummary,
@@ -699,6 +714,9 @@ def _store_actions(
         s.scalars(
             select(Action)
             .where(Action.review_id == review.id, Action.source_key.is_not(None))
+            # Read only where a field changed; owners and committees are mostly in the session
+            # already (the matchers'), so reading one there costs no statement.
+            .options(lazyload(Action.owner), lazyload(Action.committee), lazyload(Action.review))
             .order_by(Action.number)
         )
         .unique()
@@ -745,7 +763,11 @@ def _store_actions(
         if _merge(m, action, activity, base, summary):
             changed = True
         _count(
-            activity, action.owner, m.committees.match(activity.committee), action.due_date, summary
+            activity,
+            action.owner_id,
+            m.committees.match(activity.committee),
+            action.due_date,
+            summary,
         )
     return changed
 
