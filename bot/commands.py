@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.actions import UPDATE_WORDS, normalise_update_word
+from models.errors import clean_text, typed
 
 USAGE: dict[str, str] = {
     "help": "/lscb help",
@@ -243,8 +244,8 @@ Command = (
 
 
 def _quote(text: str, limit: int = 40) -> str:
-    text = text.replace("`", "'").replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """What was typed, quoted back inert (no live mention or link in the app's voice)."""
+    return typed(text.replace("`", "'"), limit)
 
 
 def _tokens(text: str) -> list[str]:
@@ -293,7 +294,7 @@ def _take_share(tokens: list[str]) -> tuple[list[str], bool]:
 
 def parse_command(text: str | None) -> Command:
     """Read the text after `/lscb`. Raises CommandError with a short reason and the right form."""
-    text = (text or "").replace("\u00a0", " ").strip()
+    text = clean_text(text or "").replace("\u00a0", " ").strip()
     if not text:
         return Help()
     head, _, rest = text.partition(" ")

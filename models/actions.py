@@ -16,9 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
-from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused
+from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused, clean_text, typed
 from models.people import person_by_slack_id
-from models.permissions import FROM_STATUSES, Actor, Op, check
+from models.permissions import FROM_STATUSES, Actor, Op, can_file_under, check
 from models.schema import (
     Action,
     ActionEvent,
@@ -50,7 +50,7 @@ def normalise_update_word(word: str) -> str:
 def parse_ref(ref: str) -> int:
     m = REF_RE.match(ref or "")
     if not m:
-        raise InvalidInput(f"“{(ref or '')[:40]}” is not an action reference: they look like A-12.")
+        raise InvalidInput(f"“{typed(ref)}” is not an action reference: they look like A-12.")
     return int(m[1])
 
 
@@ -84,7 +84,7 @@ def actor_for_slack_id(s: Session, slack_id: str) -> Actor:
 def _text(
     value: str | None, what: str, *, required: bool = True, field: str | None = None
 ) -> str | None:
-    value = (value or "").strip()
+    value = clean_text(value or "").strip()
     if not value:
         if required:
             raise InvalidInput(f"{what} is needed.", field=field)
@@ -195,6 +195,8 @@ def create_action(
     decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
     if not decision:
         raise Refused(decision.reason)
+    if review is not None:
+        require_review_reach(actor, review)
     body = _text(text, "The action's text", field="text")
     assert body is not None
     if due_date is not None and due_date < local_date(now) and not allow_past:
@@ -228,6 +230,14 @@ def create_action(
     if due_date is not None:
         record_event(s, action, actor, now, "due", None, _iso(due_date))
     return _save(s, action)
+
+
+def require_review_reach(actor: Actor, review: Review) -> None:
+    """Refuse to put an action into a review `actor` may not see (create, move or link: every
+    route, form, command, shortcut or import), without saying whether the review exists."""
+    decision = can_file_under(actor, review)
+    if not decision:
+        raise NotFound(decision.reason)
 
 
 def owner_label(owner: Person | None, committee: Committee | None) -> str:
@@ -307,7 +317,8 @@ def update(
     target = UPDATE_WORDS.get(key)
     if target is None:
         raise InvalidInput(
-            f"“{word[:30]}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.", field="word"
+            f"“{typed(word, 30)}” is not a status. Use one of: {', '.join(UPDATE_WORDS)}.",
+            field="word",
         )
     action = _load(s, actor, Op.UPDATE, ref)
     _require_open(action, Op.UPDATE, "updated")

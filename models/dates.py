@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from models.errors import typed
+
 ACCEPTED_FORMS = "31/03/2027, 31-3-27, 31 March 2027, end of March, next Friday or in 2 weeks"
 # A due date further ahead than this is almost always a typing slip (31/12/2200).
 MAX_YEARS_AHEAD = 5
@@ -92,7 +94,7 @@ def _safe_date(y: int, m: int, d: int, original: str) -> date:
 
 def _why_impossible(y: int, m: int, d: int, original: str) -> str:
     """Say what is wrong with a day that does not exist, in the words a person would use."""
-    quoted = f"“{original[:40]}”"
+    quoted = f"“{typed(original)}”"
     if not 1 <= m <= 12:
         return (
             f"{quoted} is not a real date: there is no month {m} "
@@ -201,7 +203,7 @@ def parse_date(text: str, today: date) -> date:
     if (m := IN_N.fullmatch(s)) or (m := N_FROM_NOW.fullmatch(s)):
         n, unit = _number(m[1]), m[2]
         if n > 520:
-            raise DateError(f"“{original}” is too far ahead. Try {ACCEPTED_FORMS}.")
+            raise DateError(f"“{typed(original, 60)}” is too far ahead. Try {ACCEPTED_FORMS}.")
         if unit == "working day":
             from models.calendar import add_working_days
 
@@ -215,7 +217,7 @@ def parse_date(text: str, today: date) -> date:
         }[unit]
         return today + delta
 
-    raise DateError(f"I couldn't read “{original[:60]}” as a date. Try {ACCEPTED_FORMS}.")
+    raise DateError(f"I couldn't read “{typed(original, 60)}” as a date. Try {ACCEPTED_FORMS}.")
 
 
 def read_due_date(text: str, today: date) -> date:

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Typed text without control characters (NUL and the like; tabs and line breaks kept):
+    PostgreSQL refuses a NUL that SQLite would store, so both see the same text."""
+    return _CONTROL.sub("", text)
+
+
+def typed(text: str | None, limit: int = 40) -> str:
+    """What a person typed, quoted back in a message: clipped, on one line, and inert. Angle
+    brackets and ampersands are escaped, so `<!here>` or `<https://…|click>` cannot become a
+    mention or a link in the app's voice."""
+    one = " ".join(clean_text(text or "").split())
+    if len(one) > limit:
+        one = one[: limit - 1] + "…"
+    return one.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 class DomainError(Exception):
     """Base: something the user asked for could not be done; nothing was changed."""

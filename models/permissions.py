@@ -200,3 +200,24 @@ def can_see_review(actor: Actor, review: Review) -> Decision:
         f"{review.ref} is confidential: only admins, the accountable chair and the owners of "
         "its actions can see it.",
     )
+
+
+# Said the same whether the review does not exist or may not be seen: a confidential review's
+# name and reference are themselves sensitive.
+REVIEW_OUT_OF_REACH = "No review you can see matches that reference. `/lscb reviews` lists them."
+
+
+def can_file_under(actor: Actor, review: Review) -> Decision:
+    """May `actor` create, move or link an action into `review`? Only one they may see."""
+    if can_see_review(actor, review):
+        return ALLOW
+    return Decision(False, REVIEW_OUT_OF_REACH)
+
+
+def can_preview_digest(actor: Actor, committee_id: int) -> Decision:
+    """A committee's digest preview (its channel's content) is for its chairs and admins."""
+    if actor.is_admin or committee_id in actor.chairs:
+        return ALLOW
+    return Decision(
+        False, "A committee's digest preview is for its chairs and the business unit (admins)."
+    )

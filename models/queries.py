@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, selec
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models.brag import Brag, BragResult, BragRules, BragWindow, brag_window, rate
-from models.errors import InvalidInput, NotFound
-from models.permissions import Actor
+from models.errors import InvalidInput, NotFound, clean_text, typed
+from models.permissions import Actor, can_see_review
 from models.schema import (
     OPEN_STATUSES,
     Action,
@@ -52,11 +52,11 @@ class ActionFilter:
     def __post_init__(self) -> None:
         if self.status is not None and normalise_filter(self.status) not in STATUS_FILTERS:
             raise InvalidInput(
-                f"Unknown status “{self.status}”. Use one of: {', '.join(sorted(STATUS_FILTERS))}."
+                f"Unknown status “{typed(self.status)}”. Use one of: {', '.join(sorted(STATUS_FILTERS))}."
             )
         if self.brag is not None and normalise_filter(self.brag) not in BRAG_FILTERS:
             raise InvalidInput(
-                f"Unknown BRAG “{self.brag}”. Use one of: {', '.join(sorted(BRAG_FILTERS))}."
+                f"Unknown BRAG “{typed(self.brag)}”. Use one of: {', '.join(sorted(BRAG_FILTERS))}."
             )
 
 
@@ -303,26 +303,45 @@ def page_actions(
 
 def find_reviews(s: Session, ref: str, *, limit: int = 20) -> list[Review]:
     """The reviews `ref` names: R-3 by reference, else every review whose name contains it."""
-    ref = ref.strip()
-    if ref.upper().startswith("R-") and ref[2:].isdigit():
+    ref = clean_text(ref).strip()
+    if not ref:
+        return []
+    if ref.upper().startswith("R-") and ref[2:].isdigit() and len(ref) < 12:
         return list(s.scalars(select(Review).where(Review.number == int(ref[2:]))))
-    like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return list(
         s.scalars(
             select(Review)
-            .where(Review.name.ilike(f"%{like}%", escape="\\"))
+            .where(Review.name.ilike(_like(ref), escape="\\"))
             .order_by(Review.number)
             .limit(limit)
         )
     )
 
 
-def find_review(s: Session, ref: str) -> Review | None:
-    ref = ref.strip()
-    if ref.upper().startswith("R-") and ref[2:].isdigit():
-        return s.scalars(select(Review).where(Review.number == int(ref[2:]))).one_or_none()
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern matching it literally anywhere (a typed % or _ is itself)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def find_review(s: Session, ref: str, viewer: Actor | None = None) -> Review | None:
+    """The review `ref` (R-3, or a name only one review fits). With `viewer`, only among the
+    reviews they may see: a confidential review they may not see is as absent as a wrong guess,
+    and a name it shares with a visible review does not spoil the match."""
+    ref = clean_text(ref).strip()
+    if not ref:
+        return None
+    if ref.upper().startswith("R-") and ref[2:].isdigit() and len(ref) < 12:
+        found = s.scalars(select(Review).where(Review.number == int(ref[2:]))).one_or_none()
+        if found is not None and viewer is not None and not can_see_review(viewer, found):
+            return None
+        return found
     # A name must fit one review: two matches are as good as none.
-    matches = s.scalars(select(Review).where(Review.name.ilike(f"%{ref}%")).limit(2)).all()
+    stmt = select(Review).where(Review.name.ilike(_like(ref), escape="\\"))
+    if viewer is None:
+        matches = list(s.scalars(stmt.limit(2)).all())
+    else:
+        matches = [r for r in s.scalars(stmt.limit(50)).all() if can_see_review(viewer, r)]
     return matches[0] if len(matches) == 1 else None
 
 

@@ -28,7 +28,7 @@ from models.dates import DateError, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
 from models.history import slack_ids_in
 from models.people import add_slack_person, names_of_slack_ids, person_by_name, person_by_slack_id
-from models.permissions import Actor, Op, can_see, can_see_review, check
+from models.permissions import Actor, Op, can_preview_digest, can_see, can_see_review, check
 from models.queries import (
     ActionFilter,
     all_committees,
@@ -299,6 +299,9 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def digest(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 committee = _digest_committee(s, actor, code, where)
+                allowed = can_preview_digest(actor, committee.id)
+                if not allowed:
+                    raise Refused(allowed.reason)
                 parts = preview_digest(s, committee.id, now, deps.rules)
                 note = "Preview: only you can see this."
                 if len(parts) > 1:
@@ -494,6 +497,8 @@ def _add(deps: Deps, s: Session, c: cmd.Add, where: Where) -> Answer:
         )
         if not decision:
             raise Refused(decision.reason)
+        if c.review:
+            _review(s, actor, c.review)  # the form is not opened on a review out of reach
         meta = bk.metadata(response_url=where.response_url)
         return Answer(
             "Add an action",

@@ -34,6 +34,8 @@ FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
     ids.BUTTON_DUE: (Op.DUE, bk.due_modal),
     ids.BUTTON_SIGNOFF: (Op.SIGNOFF, bk.signoff_modal),
 }
+# Further than any list goes: a larger offset in a Next button was not made by the app.
+MAX_OFFSET = 1_000_000
 FORM_BUTTON = re.compile("^(" + "|".join(re.escape(k) for k in FORMS) + ")$")
 MENU_FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
     "cancel": (Op.CANCEL, bk.cancel_modal),
@@ -120,7 +122,10 @@ def register(app: App, deps: Deps) -> None:
         try:
             value = json.loads(str(_pressed(body).get("value") or "{}"))
             text, offset = str(value.get("q", "")), int(value.get("o", 0))
-        except (ValueError, TypeError, AttributeError):
+            if not 0 <= offset <= MAX_OFFSET:
+                raise ValueError("offset out of range")
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            # A value Slack did not get from us (forged, or from an older version): no list.
             respond_with(respond, Answer.say("That list has expired: run the command again."))
             return
         channel = body.get("channel") or {}
@@ -131,7 +136,7 @@ def register(app: App, deps: Deps) -> None:
             text=text,
         )
         try:
-            respond_with(respond, answer_text(deps, where, offset=max(0, offset)), replace=True)
+            respond_with(respond, answer_text(deps, where, offset=offset), replace=True)
         except Exception as e:
             log_failure("button next page", e)
             respond_with(respond, Answer.say(SORRY))

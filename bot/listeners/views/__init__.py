@@ -225,7 +225,9 @@ def register(app: App, deps: Deps) -> None:
             review = visible_review(s, actor, v["review"], field="review") if v["review"] else None
             committee = committee_by_code(s, v["committee"]) if v["committee"] else None
             if v["committee"] and committee is None:
-                raise InvalidInput(f"There is no committee {v['committee']}.", field="committee")
+                raise InvalidInput(
+                    f"There is no committee {typed(v['committee'])}.", field="committee"
+                )
             owner = slack_person(s, v["owner"], profile) if v["owner"] else None
             if v["owner_name"]:
                 owner = _chosen_person(s, v["owner_name"])
@@ -241,6 +243,8 @@ def register(app: App, deps: Deps) -> None:
                     due_date=due,
                     source_url=meta.get("source") if isinstance(meta.get("source"), str) else None,
                 )
+            except NotFound as e:
+                raise InvalidInput(e.message, field="review") from None
             except DomainError as e:
                 if isinstance(e, InvalidInput):
                     raise
