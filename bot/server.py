@@ -10,6 +10,7 @@ the tests, the sandbox and the benchmark without forking.
 
 from __future__ import annotations
 
+import http
 import json
 import logging
 import signal
@@ -18,16 +19,17 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from waitress import wasyncore  # type: ignore[import-untyped,unused-ignore]
 from waitress.server import create_server  # type: ignore[import-untyped,unused-ignore]
 
+from bot.inbound import Malformed, bolt_request, parse_body, shape_problem, signature_problem
 from bot.settings import Settings, SettingsError
 from models.clock import Clock, SystemClock
 
@@ -64,9 +66,23 @@ def database_health(session_factory: sessionmaker[Session]) -> HealthCheck:
     return check
 
 
-def make_wsgi_app(bolt_app: App, health: HealthCheck) -> WsgiApp:
-    """The WSGI application: Bolt's handler on /slack/events, and /healthz."""
-    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+def make_wsgi_app(
+    bolt_app: App,
+    health: HealthCheck,
+    *,
+    signing_secret: str | None = None,
+    verifier: SignatureVerifier | None = None,
+) -> WsgiApp:
+    """The WSGI application: Slack's requests on /slack/events, and /healthz.
+
+    Each request to /slack/events is checked before Bolt sees it (bot.inbound): 401 unless
+    Slack signed it within five minutes, 400 if it is not a body Slack sends; one log line for
+    each refusal, without its content. Then Bolt dispatches it.
+    """
+    if verifier is None:
+        # The app's own secret, which Bolt checks again (create_app's settings).
+        verifier = SignatureVerifier(signing_secret or bolt_app._signing_secret)
+    slack = _slack_events(bolt_app, verifier)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -82,6 +98,74 @@ def make_wsgi_app(bolt_app: App, health: HealthCheck) -> WsgiApp:
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application
+
+
+def _slack_events(bolt_app: App, verifier: SignatureVerifier) -> WsgiApp:
+    def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        raw = _read_body(environ)
+        if raw is None:
+            log.warning("request refused (400): body unreadable or too large")
+            return _plain(start_response, "400 Bad Request")
+        headers = {
+            key[5:].replace("_", "-").lower(): str(value)
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = str(environ["CONTENT_TYPE"])
+        problem = signature_problem(verifier, raw, headers)
+        if problem is not None:
+            log.warning("request refused (401): %s, %d bytes", problem, len(raw))
+            return _plain(start_response, "401 Unauthorized")
+        try:
+            inbound = parse_body(raw, headers.get("content-type"))
+        except Malformed as e:
+            log.warning("request refused (400): %s", e)
+            return _plain(start_response, "400 Bad Request")
+        problem = shape_problem(inbound.body)
+        if problem is not None:
+            log.warning("request refused (400): %s", problem)
+            return _plain(start_response, "400 Bad Request")
+        try:
+            response = bolt_app.dispatch(
+                bolt_request(inbound, headers, str(environ.get("QUERY_STRING") or ""))
+            )
+        except Exception as e:  # nothing a request carries may cost a traceback
+            log.error("request failed (500): %s", type(e).__name__)
+            return _plain(start_response, "500 Internal Server Error")
+        out_headers = [
+            (name, value) for name, values in response.headers.items() for value in values
+        ]
+        data = (response.body or "").encode("utf-8")
+        if not any(name.lower() == "content-length" for name, _ in out_headers):
+            out_headers.append(("Content-Length", str(len(data))))
+        start_response(f"{response.status} {_reason(response.status)}", out_headers)
+        return [data]
+
+    return handle
+
+
+def _read_body(environ: dict[str, Any]) -> bytes | None:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length < 0 or length > MAX_BODY_BYTES:
+        return None
+    stream = environ.get("wsgi.input")
+    return stream.read(length) if stream is not None and length else b""
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _plain(start_response: StartResponse, status: str) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")])
+    return []
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
@@ -316,7 +400,11 @@ def serve(
         try:
             if http:
                 server = HttpServer(
-                    make_wsgi_app(app, database_health(store.session_factory)),
+                    make_wsgi_app(
+                        app,
+                        database_health(store.session_factory),
+                        signing_secret=settings.slack_signing_secret,
+                    ),
                     host=host,
                     port=port,
                     threads=threads,

@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
+from bot.inbound import bolt_request, parse_body
 from bot.settings import Settings
 from models.clock import FixedClock
 from sandbox.slack import (
@@ -110,7 +111,9 @@ class SlackDriver:
     def _dispatch(self, body: str, timestamp: int | None = None) -> tuple[int, str]:
         headers: dict[str, Any] = signed_headers(SECRET, body, timestamp)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        # As the served app reads it (bot.inbound), not with Bolt's own body parser.
+        inbound = parse_body(body.encode("utf-8"), headers["Content-Type"])
+        response = self.app.dispatch(bolt_request(inbound, headers))
         return response.status, response.body
 
     def _responses(self, url: str) -> list[RecordedResponse]:
