@@ -7,16 +7,21 @@ Which side of the send is recorded
 2. *Claim*: one conditional UPDATE moves the row from ``pending`` (or ``sending`` whose lease has
    run out) to ``sending`` with a fresh lease and token, and counts the attempt. Two senders
    cannot both win it.
-3. *Send*: each part is posted with a marker in its first block's ``block_id``
-   (``lscb-<hash of the key>-<part>``).
-4. *Record*: after each part, its ts is recorded; after the last, the row is ``sent``.
+3. *Send*: before each part the sender renews its lease with a conditional UPDATE on its token;
+   if the token is no longer its own (the lease ran out and another sender claimed the row) it
+   stops and leaves the notice to the holder. Each part is posted with a marker in its first
+   block's ``block_id`` (``lscb-<hash of the key>-<part>``).
+4. *Record*: after each part, its ts is recorded (again only while the claim is its own); after
+   the last, the row is ``sent``.
 
 A sender that dies between 3 and 4 leaves the row ``sending``; when the lease runs out the next
 claim sees that an attempt was made (``attempts > 0``) and, before posting anything, looks for the
 marker in the conversation (``conversations.history``, and ``conversations.replies`` for thread
 parts). A part found there is recorded, not posted again. The same check runs before re-sending
 after a timeout or a 5xx, whose outcome is unknown. HTTP 429 is a refusal before anything happens,
-so slack_sdk's ``RateLimitErrorRetryHandler`` retries it at once, honouring Retry-After.
+so it is retried at once, honouring Retry-After, by slack_sdk's ``RateLimitErrorRetryHandler``
+extended to hold the claim: the lease is stretched to cover the wait, and checked when the wait
+is over, so a send that outlives its lease never posts a part a second sender has posted.
 
 A notice is therefore posted once unless Slack cannot show the app the conversation's history
 (then it is re-sent: at least once, logged as ``unverified``).
@@ -25,6 +30,7 @@ A notice is therefore posted once unless Slack cannot show the app the conversat
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import http.client
 import json
@@ -44,6 +50,11 @@ from typing import Any, cast
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -181,6 +192,65 @@ _AMBIGUOUS_EXCEPTIONS: tuple[type[BaseException], ...] = (
 _NAME_LOOKUP_FAILURES: tuple[type[BaseException], ...] = (*_AMBIGUOUS_EXCEPTIONS, ValueError)
 
 
+class LostClaim(RuntimeError):
+    """Another sender holds the notice now (this one's lease ran out): stop, leave it to them."""
+
+
+@dataclass(frozen=True)
+class _Claim:
+    notice_id: int
+    token: str
+
+
+class _LeaseKeepingRateLimitHandler(RateLimitErrorRetryHandler):
+    """HTTP 429 retried as slack_sdk's handler does (waiting Retry-After), holding the claim
+    of the notice being sent: the lease is extended to cover the wait before it starts, and
+    checked once the wait is over, so a send that outlives a lease stops instead of posting a
+    part the new holder has posted meanwhile."""
+
+    def __init__(self, dispatcher: Dispatcher, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.dispatcher = dispatcher
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:  # pragma: no cover - only ever asked about a 429 answer
+            raise error or RuntimeError("no response")
+        wait = _retry_after(response)
+        claim = self.dispatcher._current_claim()
+        if claim is not None and not self.dispatcher._hold(claim, extra=wait):
+            raise LostClaim(claim.notice_id)
+        state.next_attempt_requested = True
+        self.dispatcher.sleep(wait)
+        if claim is not None and not self.dispatcher._hold(claim):
+            raise LostClaim(claim.notice_id)
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0.0, float(values[0]))
+            except ValueError:
+                break
+    return 1.0
+
+
+def _sending_client(client: WebClient, keeper: RetryHandler) -> WebClient:
+    """`client` as the outbox sends with it: its retry handlers, 429 handled by `keeper`."""
+    sending = copy.copy(client)
+    handlers = [h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)]
+    sending.retry_handlers = [keeper, *handlers]
+    return sending
+
+
 class Dispatcher:
     """Sends due outbox rows: claims, posts part by part, records; paced per channel."""
 
@@ -195,7 +265,6 @@ class Dispatcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.sf = session_factory
-        self.client = client
         self.lease_clock = lease_clock or SystemClock()
         self.min_interval = min_interval
         self.workers = workers
@@ -203,6 +272,16 @@ class Dispatcher:
         self._last_post: dict[str, float] = {}
         self._pace_lock = threading.Lock()
         self._names: dict[str, str] | None = None
+        self._claims = threading.local()  # the claim each sending thread holds
+        retries = max(
+            (
+                h.max_retry_count
+                for h in client.retry_handlers
+                if isinstance(h, RateLimitErrorRetryHandler)
+            ),
+            default=2,
+        )
+        self.client = _sending_client(client, _LeaseKeepingRateLimitHandler(self, retries))
 
     # ------------------------------------------------------------ public
 
@@ -301,14 +380,43 @@ class Dispatcher:
             s.expunge(row)
             return token, row
 
-    def _save(self, notice_id: int, token: str, **values: Any) -> None:
+    def _save(self, notice_id: int, token: str, **values: Any) -> bool:
+        """Write `values` if this sender still holds the claim; False if it lost it."""
         with self.sf.begin() as s:
-            s.execute(
-                update(Notice)
-                .where(Notice.id == notice_id, Notice.claim_token == token)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+            saved = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Notice)
+                    .where(Notice.id == notice_id, Notice.claim_token == token)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+        return saved == 1
+
+    def _hold(self, claim: _Claim, extra: float = 0.0) -> bool:
+        """Renew the lease (for `extra` seconds more than usual, to cover a wait), if the claim
+        is still this sender's: a conditional UPDATE on the token, so it cannot take back a
+        notice another sender has claimed meanwhile."""
+        until = self.lease_clock.now() + LEASE + timedelta(seconds=extra)
+        with self.sf.begin() as s:
+            held = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Notice)
+                    .where(
+                        Notice.id == claim.notice_id,
+                        Notice.claim_token == claim.token,
+                        Notice.state == NoticeState.SENDING,
+                    )
+                    .values(lease_until=until)
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+        return held == 1
+
+    def _current_claim(self) -> _Claim | None:
+        return getattr(self._claims, "claim", None)
 
     def _record_part(
         self, notice_id: int, token: str, index: int, ts: str, channel: str, last: bool
@@ -318,7 +426,8 @@ class Dispatcher:
             values["message_ts"] = ts
         if last:
             values.update(self._settled_as_sent())
-        self._save(notice_id, token, **values)
+        if not self._save(notice_id, token, **values):
+            raise LostClaim(notice_id)
 
     def _settled_as_sent(self) -> dict[str, Any]:
         """The columns of a notice every part of which is in Slack."""
@@ -337,8 +446,23 @@ class Dispatcher:
             result.left += 1  # another sender holds it, or it is already settled
             return "done"
         token, row = claim
+        self._claims.claim = _Claim(notice_id, token)
+        try:
+            return self._send_claimed(notice_id, token, row, result)
+        except LostClaim:
+            log.warning(
+                "notice %s: its lease ran out mid-send and another sender holds it: left to it",
+                notice_id,
+            )
+            result.left += 1
+            return "done"
+        finally:
+            self._claims.claim = None
+
+    def _send_claimed(self, notice_id: int, token: str, row: Notice, result: DispatchResult) -> str:
         parts: list[dict[str, Any]] = json.loads(row.payload)
         marker = notice_marker(row.kind, row.recipient, row.period)
+        claim = _Claim(notice_id, token)
         try:
             channel = row.channel_id or self._conversation_for(row.recipient)
             if channel != row.channel_id:
@@ -363,6 +487,10 @@ class Dispatcher:
                 if blocks:
                     blocks[0]["block_id"] = part_block_id(marker, index)
                 self._pace(channel)
+                # Still ours? A sender whose lease ran out (a long wait, a paused process) must
+                # not post a part the new holder may have posted; renewing covers this part.
+                if not self._hold(claim):
+                    raise LostClaim(notice_id)
                 if part.get("file") and index > 0 and thread_ts:
                     self._upload_file(channel, str(thread_ts), part["file"], blocks)
                     self._record_part(notice_id, token, index, "", channel, index == len(parts) - 1)
