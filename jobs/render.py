@@ -86,6 +86,17 @@ def action_line(a: ActionRow, detail: str, *, in_channel: bool) -> str:
     return f"• *{a.ref}* {esc(short(a.text))} — {esc(detail)}"
 
 
+# In a channel, who owns a confidential review's action is not said (it can identify the case).
+OWNER_ON_FILE = "owner on file with the business unit"
+
+
+def owner_text(a: ActionRow, *, in_channel: bool, none: str = "no owner") -> str:
+    """The owner's name, or in a channel for a confidential action only that there is one."""
+    if in_channel and a.confidential:
+        return OWNER_ON_FILE if a.owner_id is not None else none
+    return a.owner_name or none
+
+
 def due_text(a: ActionRow) -> str:
     return _due_text(a.due_date) if a.due_date else "no due date"
 
@@ -154,7 +165,9 @@ def channel_reminder(items: Sequence[ReminderItem]) -> list[Part]:
     """Owners who are not in Slack, named in their committee's channel."""
     by_owner: dict[str, list[ReminderItem]] = defaultdict(list)
     for i in items:
-        by_owner[i.action.owner_name or "Unknown owner"].append(i)
+        # A confidential action's owner is not named here: it goes under one neutral heading.
+        owner = owner_text(i.action, in_channel=True, none="Unknown owner")
+        by_owner[owner[:1].upper() + owner[1:]].append(i)
     units: list[list[Block]] = [
         [section(":bell: *Reminders for owners who are not in Slack* — please pass them on.")]
     ]
@@ -169,10 +182,10 @@ def channel_reminder(items: Sequence[ReminderItem]) -> list[Part]:
 # ---------------------------------------------------------------- escalations
 
 
-def _overdue_detail(a: ActionRow, r: BragResult) -> str:
-    return (
-        f"{due_text(a)}, {r.working_days_overdue} working days overdue, owner {a.owner_name or '-'}"
-    )
+def _overdue_detail(a: ActionRow, r: BragResult, *, in_channel: bool = False) -> str:
+    owner = owner_text(a, in_channel=in_channel, none="-")
+    owner = owner if owner == OWNER_ON_FILE else f"owner {owner}"
+    return f"{due_text(a)}, {r.working_days_overdue} working days overdue, {owner}"
 
 
 def chair_escalation(
@@ -223,7 +236,9 @@ def board_escalation(
     n = len(items)
     lines = [
         action_line(
-            a, f"{_committee_code(snap, a.committee_id)}, {_overdue_detail(a, r)}", in_channel=True
+            a,
+            f"{_committee_code(snap, a.committee_id)}, {_overdue_detail(a, r, in_channel=True)}",
+            in_channel=True,
         )
         for a, r, _ in sorted(items, key=lambda x: x[0].number)
     ]
@@ -268,7 +283,7 @@ def committee_digest(
         return [action_line(a, detail(a, r), in_channel=True) for a, r in rows]
 
     def owner(a: ActionRow) -> str:
-        return a.owner_name or "no owner"
+        return owner_text(a, in_channel=True)
 
     today = local_date(snap.now)
     units: list[list[Block]] = [

@@ -13,8 +13,8 @@ import pytest
 
 from bot import ids
 from bot.inbound import bolt_request, parse_body
-from sandbox.slack import sign, signed_headers
 from models.schema import Action
+from sandbox.slack import sign, signed_headers
 from tests.bot.serving import Reply, http, served
 from tests.bot.slackapp import SECRET, SlackDriver
 from tests.factories import make_action
