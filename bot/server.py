@@ -34,8 +34,7 @@ from bot.settings import Settings, SettingsError
 from models.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    from bot.socket_mode import SocketModeConnection
     from jobs.scheduler import SchedulerHandle
 
 log = logging.getLogger("lscb.server")
@@ -268,12 +267,82 @@ def socket_mode_client(settings: Settings) -> WebClient:
     return WebClient(base_url=settings.slack_api_base_url or WebClient.BASE_URL)
 
 
-def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def socket_mode_connection(app: App, settings: Settings, **timing: float) -> SocketModeConnection:
+    from bot.socket_mode import SocketModeConnection
 
-    return SocketModeHandler(
-        app, app_token=settings.slack_app_token, web_client=socket_mode_client(settings)
+    assert settings.slack_app_token
+    return SocketModeConnection(
+        app, settings.slack_app_token, socket_mode_client(settings), **timing
     )
+
+
+def make_health_app(health: HealthCheck, socket_connected: Callable[[], bool]) -> WsgiApp:
+    """GET /healthz in Socket Mode: 200 when the database answers and the socket is connected
+    (Slack's hello received on a live connection), else 503 saying which is not."""
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "") != HEALTH_PATH:
+            return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _json(start_response, "405 Method Not Allowed", {"ok": False})
+        database = health()
+        socket = socket_connected()
+        ok = database and socket
+        body = {
+            "ok": ok,
+            "database": "ok" if database else "unreachable",
+            "socket": "connected" if socket else "disconnected",
+        }
+        return _json(start_response, "200 OK" if ok else "503 Service Unavailable", body)
+
+    return application
+
+
+def _serve_socket_mode(
+    app: App,
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    health_port: int | None,
+    ready: Callable[[HttpServer], None] | None,
+    stop: threading.Event | None,
+) -> None:
+    connection = socket_mode_connection(app, settings)
+    log.info("connecting to Slack over Socket Mode")
+    try:
+        connection.connect()  # apps.connections.open: the app-level token is checked here
+    except SlackApiError as e:
+        connection.close()
+        error = e.response.get("error") if e.response is not None else None
+        if error in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type"):
+            raise StartupError(
+                f"Slack refused SLACK_APP_TOKEN ({error}): make an app-level token (xapp-…) with "
+                "the connections:write scope under Basic Information → App-Level Tokens",
+                code=2,
+            ) from None
+        raise StartupError(
+            f"Slack answered {error or 'an error'} when opening Socket Mode"
+        ) from None
+    except OSError as e:
+        connection.close()
+        base = settings.slack_api_base_url or WebClient.BASE_URL
+        raise StartupError(f"cannot reach Slack at {base} ({type(e).__name__})") from None
+    health_server = None
+    try:
+        if health_port is not None:
+            health_server = HttpServer(
+                make_health_app(database_health(session_factory), connection.is_connected),
+                host="127.0.0.1",
+                port=health_port,
+                threads=2,
+            ).start()
+            log.info("health on %s%s (Socket Mode)", health_server.url, HEALTH_PATH)
+            if ready is not None:
+                ready(health_server)
+        connection.run_forever(stop)
+    finally:
+        connection.close()
+        if health_server is not None:
+            health_server.stop()
 
 
 # -------------------------------------------------------------------- the scheduler
@@ -367,8 +436,11 @@ def serve(
     threads: int = DEFAULT_THREADS,
     scheduler: bool = True,
     ready: Callable[[HttpServer], None] | None = None,
+    health_port: int | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Run the app until interrupted: over HTTP when ``http``, else over Socket Mode."""
+    """Run the app until interrupted: over HTTP when ``http``, else over Socket Mode (with
+    ``GET /healthz`` on 127.0.0.1:``health_port`` when given)."""
     from models.store import Store
 
     if not http and not settings.slack_app_token:
@@ -423,12 +495,7 @@ def serve(
                 finally:
                     server.stop()
             else:
-                handler = socket_mode_handler(app, settings)
-                log.info("connecting to Slack over Socket Mode")
-                try:
-                    handler.start()
-                finally:
-                    handler.close()
+                _serve_socket_mode(app, settings, store.session_factory, health_port, ready, stop)
         except KeyboardInterrupt:
             log.info("stopping")
         finally:

@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve.add_argument("--host", default="0.0.0.0", help="HTTP address (default 0.0.0.0)")
     serve.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
     serve.add_argument(
+        "--health-port",
+        type=int,
+        default=None,
+        help="Socket Mode: answer GET /healthz on 127.0.0.1 at this port (socket and database)",
+    )
+    serve.add_argument(
         "--no-scheduler",
         action="store_true",
         help="do not send reminders, digests and escalations from this process",
@@ -91,6 +97,8 @@ def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port} is not a port number (0 to 65535)", code=2)
+    if args.health_port is not None and not 0 <= args.health_port <= 65535:
+        raise CliError(f"--health-port {args.health_port} is not a port number", code=2)
     if not 1 <= args.threads <= 64:
         raise CliError(f"--threads {args.threads} should be between 1 and 64", code=2)
     try:
@@ -101,6 +109,7 @@ def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
             port=args.port,
             threads=args.threads,
             scheduler=not args.no_scheduler,
+            health_port=args.health_port,
         )
     except StartupError as e:
         raise CliError(str(e), code=e.code) from None

@@ -128,6 +128,8 @@ class SlackStandIn(Workspace):
         self.strict = strict
         self.known_channels_only = known_channels_only
         self.token = token
+        # A SocketModeStandIn joined to this one answers apps.connections.open.
+        self.socket_mode: Any = None
         self.clock = clock or _utc_now
         self.timeout_hold = timeout_hold
         self.team_id, self.team_name, self.team_domain = team_id, team_name, team_domain
@@ -453,6 +455,14 @@ class SlackStandIn(Workspace):
             error, body = "not_authed", _problem_body("not_authed", problems)
         elif problems:
             error, body = "invalid_arguments", _problem_body("invalid_arguments", problems)
+        elif method == "apps.connections.open":
+            # The app-level token, which only a Socket Mode stand-in knows.
+            try:
+                if self.socket_mode is None:
+                    raise SlackError("invalid_auth")
+                body = self.socket_mode.open_connection(token)
+            except SlackError as e:
+                error, body = e.error, _error_body(e.error)
         elif self.token is not None and token != self.token:
             error, body = "invalid_auth", _error_body("invalid_auth")
         elif kind is not None and not faulted:

@@ -57,6 +57,13 @@ HAND_WRITTEN: dict[str, MethodSpec] = {
         token_required=True,
         source="hand-written",
     ),
+    # Socket Mode: takes the app-level token (xapp-…), no arguments.
+    "apps.connections.open": MethodSpec(
+        name="apps.connections.open",
+        params={},
+        token_required=True,
+        source="hand-written",
+    ),
 }
 
 # Arguments that carry Block Kit, and the surface their blocks are shown on.
