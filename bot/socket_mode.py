@@ -8,7 +8,7 @@ client spins on a dead socket and reconnects only after about a minute. What it 
 here:
 
 - pings every ``ping_interval`` seconds, and a connection whose pong does not come back within
-  ``ping_timeout`` is given up, so a network that swallows packets is noticed within 8 seconds;
+  ``ping_timeout`` is given up;
 - a connection being replaced is let go without waiting for its close handshake;
 - a watchdog: when nothing at all (envelope, hello, pong) has arrived for ``watchdog_after``
   seconds, a new connection is opened, whatever the client thinks of the old one;
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 import time
 from typing import Any
@@ -37,9 +38,10 @@ log = logging.getLogger("lscb.socket_mode")
 # A ping every 4 s, given up on 3 s later: a silent connection is noticed within 8 s.
 PING_INTERVAL = 4.0
 PING_TIMEOUT = 3.0
-# Nothing at all (not even a pong, due every 4 s) for 9 s: the connection is dead.
-WATCHDOG_AFTER = 9.0
+# Nothing at all (not even a pong, due every 4 s) for 7 s: the connection is dead.
+WATCHDOG_AFTER = 7.0
 MAX_PAUSE = 30.0
+OPENING = 3.0  # seconds a new connection is given to complete its handshake
 
 
 class _Client(SocketModeClient):
@@ -75,11 +77,29 @@ class _Client(SocketModeClient):
         old = self.current_session
         self.current_session = None
         super().connect()
+        self._opened_at = time.monotonic()
         if old is not None:
-            threading.Thread(target=_let_go, args=(old,), daemon=True).start()
+            _let_go(old)
+
+    def is_connected(self) -> bool:
+        # A connection opened a moment ago counts as connected while its handshake runs, so
+        # slack_sdk's own monitor does not open yet another one beside it.
+        if super().is_connected():
+            return True
+        opening = time.monotonic() - getattr(self, "_opened_at", float("-inf")) < OPENING
+        return self.current_session is not None and opening and not self.pause
 
 
 def _let_go(session: Any) -> None:
+    # No longer current: its end must not set off another reconnection.
+    session.on_close = None
+    session.on_error = None
+    # Shut the socket first: that wakes the reader blocked on it at once (closing alone may
+    # not), so the runner moves on to the new connection.
+    raw = getattr(getattr(session, "sock", None), "sock", None)
+    if raw is not None:
+        with contextlib.suppress(OSError):
+            raw.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(Exception):  # it is already gone
         session.close(timeout=0)
 
@@ -134,7 +154,8 @@ class SocketModeConnection:
         return self._hello.wait(timeout)
 
     def is_connected(self) -> bool:
-        return self._hello.is_set() and self.client.is_connected()
+        session = self.client.current_session
+        return self._hello.is_set() and session is not None and session.sock is not None
 
     def run_forever(self, stop: threading.Event | None = None) -> None:
         """Until interrupted (or `stop` is set)."""
