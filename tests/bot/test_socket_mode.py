@@ -29,7 +29,7 @@ from tests.factories import make_action
 
 APP_TOKEN = "xapp-1-lscb-test"
 OWNER = "U0DESNURS"
-# Quicker timings, so each case takes seconds (the defaults are 4 s, 3 s and 9 s), but not so
+# Quicker timings, so each case takes seconds (the defaults are 4 s, 3 s and 7 s), but not so
 # quick that a busy machine misses a pong.
 FAST = {"ping_interval": 2.0, "ping_timeout": 1.5, "watchdog_after": 5.0}
 
