@@ -1,7 +1,7 @@
 """slack deliveries: keys of deliveries already taken, so Slack's retries do nothing twice
 
 Revision ID: 0015_slack_deliveries
-Revises: 0012_import_provenance
+Revises: 0014_action_life
 Create Date: 2026-12-01 11:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import models.schema
 
 revision: str = '0015_slack_deliveries'
-down_revision: str | None = '0012_import_provenance'
+down_revision: str | None = '0014_action_life'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
