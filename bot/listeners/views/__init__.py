@@ -27,7 +27,7 @@ from bot.listeners.replies import log_failure, post_to_url
 from models import actions as ops
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
-from models.errors import ConcurrentChange, DomainError, InvalidInput
+from models.errors import ConcurrentChange, DomainError, InvalidInput, NotFound, typed
 from models.permissions import Actor
 from models.queries import committee_by_code
 from models.schema import Person
