@@ -140,6 +140,11 @@ def event_words(
     text = d.what
     if d.change:
         text += f" {d.change}"
+    if kind == "merged":
+        # On the duplicate: after is the action kept; on the action kept: before is the duplicate.
+        text = f"merged into {after}" if after else f"{before} merged in as a duplicate"
+    if kind == "evidence" and after:
+        text += f" {after}"
     if kind == "edited" and before:
         text += f" (was: {_short(before)})"
     if note:
