@@ -20,7 +20,14 @@ from models.brag import BRAG_ORDER, Brag, BragResult
 from models.history import event_words
 from models.permissions import Actor, Op, available_ops, can_see
 from models.queries import ActionPage, ReviewRow
-from models.schema import Action, ActionEvent, Committee, Person, Review
+from models.schema import Action, ActionEvent, Committee, Person, Review, Theme, ThemeState
+from models.themes import (
+    ReviewLine,
+    ThemedItem,
+    ThemeMark,
+    ThemeReport,
+    may_change_action_themes,
+)
 
 Block = dict[str, Any]
 
@@ -32,6 +39,7 @@ MAX_BUTTON = 75
 MAX_BUTTON_VALUE = 2000
 MAX_METADATA = 3000
 PAGE_SIZE = 20
+MAX_OPTIONS = 100  # options in one select menu
 LIST_TEXT = 180  # characters of an action's text in a list line
 
 BUTTON_LABEL = {
@@ -216,6 +224,11 @@ def render_action_card(
     status = action.status.label
     if action.owner_rating is not None and action.is_open:
         status += f", {action.owner_rating.label}"
+    themes = [
+        link.theme.code + (" (suggested)" if link.state == ThemeState.SUGGESTED else "")
+        for link in sorted(action.theme_links, key=lambda t: (t.theme.position, t.theme.code))
+        if link.state != ThemeState.REMOVED and link.theme.active
+    ]
     fields = [
         ("Status", status),
         ("Due", due),
@@ -224,6 +237,8 @@ def render_action_card(
         ("Lead agency", escape(action.lead_agency) or "not given"),
         ("Review", review),
     ]
+    if themes:
+        fields.append(("Themes", escape(", ".join(themes))))
     blocks.append(
         {
             "type": "section",
@@ -267,6 +282,8 @@ def render_action_card(
         blocks.append(context(clip("*History*\n" + "\n".join(lines), MAX_SECTION)))
     if not shared:
         buttons = action_buttons(action, viewer)
+        if may_change_action_themes(viewer, action):
+            buttons.append(button("Themes", ids.BUTTON_THEMES, action.ref))
         more = card_menu(action, viewer)
         if more is not None:
             buttons.append(more)
@@ -938,3 +955,143 @@ def import_preview(
         }
     )
     return blocks
+
+
+# ------------------------------------------------------------------ themes
+
+
+def _mark_line(m: ThemeMark) -> str:
+    if m.state == ThemeState.SUGGESTED:
+        said = ", ".join(f"“{escape(w)}”" for w in (m.words or "").split("; ") if w)
+        how = f"suggested by {said}" if said else "suggested"
+    else:
+        how = f"{m.state.value}"
+    return f"• *{escape(m.code)}* {escape(m.name)} — _{how}_"
+
+
+def render_item_themes(item: ThemedItem, done: str | None = None) -> list[Block]:
+    """A finding's or action's themes, each suggestion with the words that made it."""
+    blocks: list[Block] = []
+    if done:
+        blocks.append(section(f":white_check_mark: {escape(done)}"))
+    blocks.append(section(f"*{item.ref}* {escape(_one_line(item.text, 300))}"))
+    lines = [_mark_line(m) for m in item.marks] or ["No themes yet."]
+    blocks += text_sections(["*Themes*", *lines])[:40]
+    blocks.append(
+        context(
+            f"Confirm or change: `/lscb theme {item.ref} +code -code` · keep every suggestion: "
+            f"`/lscb theme {item.ref} confirm` · all themes: `/lscb themes`"
+        )
+    )
+    return blocks
+
+
+def _review_name(r: ReviewLine, shared: bool) -> str:
+    if r.name is None or (shared and r.confidential):
+        return f"{r.ref} _confidential review_"
+    return f"{r.ref} {escape(_one_line(r.name, 80))}"
+
+
+def _theme_counts(t: ThemeReport) -> str:
+    counts = t.brag_counts()
+    order = (*BRAG_ORDER, Brag.CANCELLED)
+    brag = " ".join(f"{b.emoji} {counts[b.value]}" for b in order if counts.get(b.value))
+    return (
+        f"{len(t.reviews)} review{'s' if len(t.reviews) != 1 else ''} · {t.finding_count} "
+        f"finding{'s' if t.finding_count != 1 else ''} · {len(t.actions)} "
+        f"action{'s' if len(t.actions) != 1 else ''}" + (f" {brag}" if brag else "")
+    )
+
+
+def render_themes(rows: Sequence[ThemeReport], *, shared: bool = False) -> list[Block]:
+    """Recurring learning: each theme, how often it was raised and when, its actions' BRAG,
+    and where it was raised again after its actions were signed off. Confidential reviews by
+    reference only (always, when shared)."""
+    blocks: list[Block] = [section("*Recurring learning: the lessons that keep coming back*")]
+    if not rows:
+        return blocks + [
+            section("No themes yet: the business unit loads them with the organisation file.")
+        ]
+    for t in rows[: MAX_MESSAGE_BLOCKS - 3]:
+        lines = [f"*{escape(t.name)}* (`{escape(t.code)}`) · {_theme_counts(t)}"]
+        lines += [f":warning: {escape(flag)}" for flag in t.raised_again]
+        if t.reviews:
+            seen = ", ".join(f"{r.when:%m/%Y} {_review_name(r, shared)}" for r in t.reviews[-6:])
+            more = f" (and {len(t.reviews) - 6} earlier)" if len(t.reviews) > 6 else ""
+            lines.append(f"Raised by: {seen}{more}")
+        blocks.append(section(clip("\n".join(lines), MAX_SECTION)))
+    blocks.append(context("One theme with its findings: `/lscb themes CODE`"))
+    return blocks
+
+
+def render_theme(t: ThemeReport, *, shared: bool = False) -> list[Block]:
+    """One theme: each review raising it, oldest first, with its findings; its actions."""
+    lines = [f"*{escape(t.name)}* (`{escape(t.code)}`) · {_theme_counts(t)}"]
+    lines += [f":warning: {escape(flag)}" for flag in t.raised_again]
+    blocks: list[Block] = [section("\n".join(lines))]
+    body = []
+    for r in t.reviews:
+        body.append(f"*{r.when:%m/%Y}* {_review_name(r, shared)}")
+        for f in r.findings:
+            if f.text is None or (shared and r.confidential):
+                body.append(f"    {f.ref}")
+            else:
+                body.append(f"    {f.ref} {escape(_one_line(f.text, 160))}")
+    actions = []
+    for a in t.actions:
+        text = (
+            "_confidential review_"
+            if a.text is None or (shared and a.confidential)
+            else escape(_one_line(a.text, 120))
+        )
+        actions.append(f"• *{a.ref}* {a.brag_label} · {text}")
+    if body:
+        blocks += text_sections(["*Reviews and findings*", *body])
+    if actions:
+        blocks += text_sections(["*Actions on it*", *actions])
+    if len(blocks) > MAX_MESSAGE_BLOCKS - 1:
+        blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]
+        blocks.append(
+            context("More than fits here: `lscb themes CODE` or the workbook's Themes sheet.")
+        )
+    return blocks
+
+
+def themes_modal(themes: Sequence[Theme], item: ThemedItem, meta: str) -> dict[str, Any]:
+    """The card's Themes form: the themes to keep, the suggestions and the words behind them."""
+    options = [
+        {"text": _plain(f"{t.name} ({t.code})", 75), "value": t.code} for t in themes[:MAX_OPTIONS]
+    ]
+    chosen = {m.code for m in item.current}
+    element: Block = {
+        "type": "multi_static_select",
+        "action_id": "value",
+        "placeholder": _plain("Choose the themes"),
+        "options": options,
+    }
+    initial = [o for o in options if o["value"] in chosen]
+    if initial:
+        element["initial_options"] = initial
+    suggested = [_mark_line(m) for m in item.marks if m.state == ThemeState.SUGGESTED]
+    blocks: list[Block] = [section(f"*{item.ref}* {escape(_one_line(item.text, 600))}")]
+    if suggested:
+        blocks.append(
+            context(clip("Suggested from its text:\n" + "\n".join(suggested), MAX_SECTION))
+        )
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": "themes",
+            "label": _plain("Themes"),
+            "optional": True,
+            "element": element,
+        }
+    )
+    return modal(ids.MODAL_THEMES, f"Themes of {item.ref}", blocks, meta)
+
+
+def modal_values(view: dict[str, Any], block_id: str) -> list[str]:
+    """The values chosen in a modal's multi-select."""
+    state = view.get("state", {}).get("values", {}).get(block_id, {}).get("value", {})
+    options = state.get("selected_options") if isinstance(state, dict) else None
+    return [str(o["value"]) for o in options or [] if isinstance(o, dict) and o.get("value")]

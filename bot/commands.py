@@ -35,6 +35,8 @@ USAGE: dict[str, str] = {
     "digest": "/lscb digest [committee CODE]",
     "report": "/lscb report [xlsx|csv]",
     "import": "/lscb import",
+    "theme": "/lscb theme A-12|R-3.2 [+code] [-code] [confirm]",
+    "themes": "/lscb themes [CODE] [share]",
 }
 
 VERB_ALIASES = {
@@ -220,6 +222,22 @@ class Import:
     """Admins: a form to upload an index or tracker, then a preview to confirm."""
 
 
+@dataclass(frozen=True)
+class ThemeChange:
+    """`/lscb theme REF …`: with no change, show the item's themes and what suggested them."""
+
+    ref: str  # an action (A-12) or a finding (R-3.2: review R-3, its second finding)
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    confirm: bool = False
+
+
+@dataclass(frozen=True)
+class Themes:
+    code: str | None = None
+    share: bool = False
+
+
 Command = (
     Help
     | ListActions
@@ -240,6 +258,8 @@ Command = (
     | Digest
     | Report
     | Import
+    | ThemeChange
+    | Themes
 )
 
 
@@ -542,6 +562,67 @@ def _import(verb: str, rest: str) -> Command:
     return Import()
 
 
+FINDING_REF = re.compile(r"^r-?(\d{1,9})[.](\d{1,5})$", re.IGNORECASE)
+THEME_CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{0,63}$", re.IGNORECASE)
+
+
+def _typed(text: str, limit: int = 40) -> str:
+    """What was typed, quoted short and escaped so Slack shows it as text, never as a mention."""
+    return _quote(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _theme(verb: str, rest: str) -> Command:
+    tokens = _tokens(rest)
+    if not tokens:
+        raise CommandError(
+            "Which action or finding? Give A-12, or R-3.2 for a finding.", USAGE[verb]
+        )
+    head = tokens.pop(0)
+    if m := FINDING_REF.match(head):
+        ref = f"R-{int(m[1])}.{int(m[2])}"
+    elif REF.match(head):
+        ref = _ref(verb, head)
+    else:
+        raise CommandError(
+            f"“{_typed(head)}” is not an action or a finding: they look like A-12 and R-3.2.",
+            USAGE[verb],
+        )
+    add: list[str] = []
+    remove: list[str] = []
+    confirm = False
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        sign, code = tok[:1], tok[1:]
+        if sign in "+-" and not code and i + 1 < len(tokens):  # "+ neglect"
+            i += 1
+            code = tokens[i]
+        if tok.lower() in ("confirm", "ok", "yes"):
+            confirm = True
+        elif sign in "+-" and THEME_CODE.match(code):
+            (add if sign == "+" else remove).append(code.lower())
+        else:
+            raise CommandError(
+                f"“{_typed(tok)}” is not a theme change: use +code to add a theme, -code to "
+                "remove one, or confirm to keep every suggestion.",
+                USAGE[verb],
+            )
+        i += 1
+    return ThemeChange(ref, tuple(add), tuple(remove), confirm)
+
+
+def _themes(verb: str, rest: str) -> Command:
+    tokens, share = _take_share(_tokens(rest))
+    if len(tokens) > 1:
+        raise CommandError(f"Give one theme code, not “{_typed(' '.join(tokens))}”.", USAGE[verb])
+    if tokens and not THEME_CODE.match(tokens[0]):
+        raise CommandError(
+            f"“{_typed(tokens[0])}” is not a theme code (codes look like domestic-abuse).",
+            USAGE[verb],
+        )
+    return Themes(tokens[0].lower() if tokens else None, share)
+
+
 _PARSERS = {
     "help": _help,
     "actions": _actions,
@@ -562,6 +643,8 @@ _PARSERS = {
     "digest": _digest,
     "report": _report,
     "import": _import,
+    "theme": _theme,
+    "themes": _themes,
 }
 
 

@@ -11,6 +11,7 @@ BUTTON_DUE = "lscb_due"
 BUTTON_SIGNOFF = "lscb_signoff"
 BUTTON_SHOW = "lscb_show"
 BUTTON_NEXT_PAGE = "lscb_next_page"
+BUTTON_THEMES = "lscb_themes"  # the card's Themes form (admins and the committee's chairs)
 
 MODAL_UPDATE = "lscb_update_modal"
 MODAL_NOTE = "lscb_note_modal"
@@ -18,6 +19,7 @@ MODAL_DONE = "lscb_done_modal"
 MODAL_DUE = "lscb_due_modal"
 MODAL_SIGNOFF = "lscb_signoff_modal"
 MODAL_ADD = "lscb_add_modal"
+MODAL_THEMES = "lscb_themes_modal"
 
 ACTION_BUTTONS = (BUTTON_UPDATE, BUTTON_NOTE, BUTTON_DONE, BUTTON_DUE, BUTTON_SIGNOFF)
 

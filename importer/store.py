@@ -37,6 +37,7 @@ from models.schema import (
     Review,
     Status,
 )
+from models.themes import LearningSummary, suggest_after_import
 
 Progress = Callable[[int, int], None]
 
@@ -114,6 +115,8 @@ class ImportSummary:
     conflicts: list[Conflict] = field(default_factory=list)
     new_actions: list[NewAction] = field(default_factory=list)
     not_in_document: list[Gone] = field(default_factory=list)
+    # Themes suggested for new or changed findings and actions, and the earlier ones alike.
+    learning: LearningSummary | None = None
 
     @property
     def changed(self) -> bool:
@@ -128,11 +131,16 @@ class ImportSummary:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"changed": self.changed}
+        out = asdict(replace(self, learning=None))
+        del out["learning"]
+        if self.learning is not None:
+            out["learning"] = self.learning.as_dict()
+        return out | {"changed": self.changed}
 
     def digest(self) -> str:
         """A fingerprint of everything the import would do: equal digests, equal imports."""
         data = self.as_dict()
+        data.pop("learning", None)  # what it suggests, not what it does
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
     def preview_lines(self) -> list[str]:
@@ -513,6 +521,7 @@ def store_index(
             _store_review(m, _leftover(parsed, rest), base, summary, steps)
     base.write(s, now, source_name)
     s.flush()
+    summary.learning = suggest_after_import(s, now)
     steps.finish()
     return summary
 

@@ -107,6 +107,12 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
                 "document; left as they are."
             )
         lines.extend(f"  {line}" for line in summary.preview_lines())
+        if summary.learning is not None and summary.learning.lines():
+            lines.append(
+                "Themes suggested (with the words that suggested them) and earlier findings and "
+                "actions alike; confirm or change them with /lscb theme REF +code -code:"
+            )
+            lines.extend(summary.learning.lines())
         if not summary.changed:
             lines.append(
                 "Nothing changed: this document was already imported."

@@ -1,4 +1,4 @@
-"""The organisation file: committees, people, admins and the board channel (TOML).
+"""The organisation file: committees, people, admins, the board channel and themes (TOML).
 
 Loading is idempotent: committees are matched by code and people by Slack id (or, for those
 not in Slack, by e-mail, then by name), and roles are made to match the file exactly.
@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from models.actions import owner_label, record_event
 from models.permissions import Actor
 from models.schema import Action, Committee, OrgSetting, Person, RoleAssignment, RoleKind, Status
+from models.themes import ThemeSpec, apply_themes, read_theme_tables
 
-TOP_KEYS = {"committee", "person", "admins", "board_channel", "organisation", "name"}
+TOP_KEYS = {"committee", "person", "admins", "board_channel", "organisation", "name", "theme"}
 COMMITTEE_KEYS = {"code", "name", "channel", "chairs", "aliases", "digest_day", "digest_time"}
 PERSON_KEYS = {"slack_id", "name", "agency", "email"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -113,6 +114,7 @@ class OrgFile:
     people: list[dict[str, Any]]
     admins: list[str]
     board_channel: str | None
+    themes: list[ThemeSpec] = field(default_factory=list)  # the default taxonomy when none given
 
 
 def read_org_file(path: Path) -> OrgFile:
@@ -239,7 +241,12 @@ def read_org_file(path: Path) -> OrgFile:
             loc.top_key("board_channel"),
             f"board_channel “{board}” should be a channel id (C0123ABC) or #name",
         )
-    return OrgFile(committees, people, [str(a) for a in admins], board)
+    themes = read_theme_tables(
+        data.get("theme"),
+        lambda i, key: loc.key("theme", i, key) if key else loc.table("theme", i),
+        fail,
+    )
+    return OrgFile(committees, people, [str(a) for a in admins], board, themes)
 
 
 def _set(obj: Any, attr: str, value: Any, summary: OrgSummary, label: str) -> bool:
@@ -339,6 +346,7 @@ def apply_org(s: Session, org: OrgFile, *, now: datetime | None = None) -> OrgSu
         elif current.value != org.board_channel:
             current.value = org.board_channel
             summary.changes.append("board channel changed")
+    apply_themes(s, org.themes, summary.changes)
     s.flush()
     # Roles were changed through the table; refresh so `Person.roles` is current in this session.
     for person in persons.values():

@@ -302,6 +302,8 @@ class Action(Base):
     events: Mapped[list[ActionEvent]] = relationship(
         back_populates="action", order_by="ActionEvent.id", cascade="all, delete-orphan"
     )
+    # What the action is about (models.themes); read when its card is shown.
+    theme_links: Mapped[list[ActionTheme]] = relationship(viewonly=True, lazy="select")
 
     @property
     def ref(self) -> str:
@@ -357,3 +359,82 @@ class ImportedValue(Base):
     value: Mapped[str | None] = mapped_column(Text)  # None: the document said nothing
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
     source: Mapped[str] = mapped_column(String(200))
+
+
+# ------------------------------------------------------------------ themes (recurring learning)
+
+
+class ThemeState(enum.StrEnum):
+    """How a theme came to be on a finding or action: suggested from the text by the app, or
+    confirmed or removed by a person. A person's word is never undone by a later import."""
+
+    SUGGESTED = "suggested"
+    CONFIRMED = "confirmed"
+    REMOVED = "removed"
+
+
+class Theme(Base):
+    """A recurring lesson from the organisation file's taxonomy (`[[theme]] code, name, words`).
+
+    A theme dropped from the file is kept inactive, with its links, so history stays readable."""
+
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    words: Mapped[str] = mapped_column(Text)  # newline-separated words and phrases
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w for w in self.words.split("\n") if w]
+
+
+class FindingTheme(Base):
+    __tablename__ = "finding_theme"
+
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("finding.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    state: Mapped[ThemeState] = mapped_column(_enum(ThemeState, "theme_state"))
+    words: Mapped[str | None] = mapped_column(Text)  # what in the text suggested it, "; "-joined
+    by_label: Mapped[str | None] = mapped_column(String(200))  # who confirmed or removed it
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    theme: Mapped[Theme] = relationship(lazy="joined")
+
+
+class ActionTheme(Base):
+    __tablename__ = "action_theme"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    state: Mapped[ThemeState] = mapped_column(_enum(ThemeState, "theme_state"))
+    words: Mapped[str | None] = mapped_column(Text)
+    by_label: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    theme: Mapped[Theme] = relationship(lazy="joined")
+
+
+class ThemeScan(Base):
+    """Which text of a finding (`kind` "f") or action ("a") themes were last suggested for: an
+    import suggests again only for what is new or changed since."""
+
+    __tablename__ = "theme_scan"
+
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(40))
+    # The text's words as the similarity measure reads them (stems, space-separated), kept so
+    # an import reads the words of the earlier findings instead of stemming them all again.
+    terms: Mapped[str] = mapped_column(Text, default="")

@@ -26,6 +26,7 @@ from models.calendar import local_date
 from models.errors import InvalidInput
 from models.history import kind_words, value_words
 from models.permissions import Actor, can_see
+from models.themes import ThemeReport, recurring
 from reports.charts import BRAG_COLOURS, BRAG_LABELS, BRAG_TEXT
 from reports.data import CommitteeInfo, load, resolve_committee, resolve_review
 from reports.history import end_of_day, replay
@@ -65,6 +66,7 @@ class Report:
     tz: ZoneInfo
     # Slack ids (and names) to the names of the people they are: the history speaks of people.
     names: dict[str, str] = field(default_factory=dict)
+    themes: list[ThemeReport] = field(default_factory=list)  # recurring learning, every theme
 
     def committee_counts(self) -> dict[str, Counter[str]]:
         """BRAG counts by committee code: every committee, then actions with none."""
@@ -157,6 +159,7 @@ def build_report(
         as_of=as_of,
         scope=", ".join(scope_parts) or "All actions",
         tz=rules.tz,
+        themes=recurring(s, viewer, moment, rules),
     )
 
 
@@ -623,6 +626,73 @@ DRIFT_STYLES = [
 HISTORY_STYLES = ["plain", "datetime", "plain", "plain", "date_wrap", "date_wrap", "wrap"]
 
 
+THEME_HEADERS = [
+    "Theme",
+    "Name",
+    "Reviews raising it",
+    "Findings",
+    "First raised",
+    "Last raised",
+    "Actions on it",
+    *(b.label for b in BRAG_COLUMNS),
+    "Raised again",
+]
+THEME_WIDTHS = [22, 36, 10, 10, 12, 12, 10, *(9 for _ in BRAG_COLUMNS), 60]
+THEME_STYLES = (
+    ["plain", "wrap", "plain", "plain", "date", "date", "plain"]
+    + ["plain" for _ in BRAG_COLUMNS]
+    + ["wrap"]
+)
+THEME_FINDING_HEADERS = [
+    "Theme",
+    "Raised",
+    "Review",
+    "Review name",
+    "Review type",
+    "Finding",
+    "Finding text",
+    "Theme is",
+    "Words that suggested it",
+]
+THEME_FINDING_WIDTHS = [22, 12, 8, 32, 20, 9, 70, 11, 36]
+THEME_FINDING_STYLES = ["plain", "date", "plain", "wrap", "plain", "plain", "wrap", "plain", "wrap"]
+
+
+def theme_rows(report: Report) -> Iterable[list[Any]]:
+    for t in report.themes:
+        counts = t.brag_counts()
+        yield [
+            t.code,
+            t.name,
+            len(t.reviews),
+            t.finding_count,
+            t.reviews[0].when if t.reviews else None,
+            t.reviews[-1].when if t.reviews else None,
+            len(t.actions),
+            *(counts.get(b.value, 0) for b in BRAG_COLUMNS),
+            "; ".join(t.raised_again) or None,
+        ]
+
+
+def theme_finding_rows(report: Report) -> Iterable[list[Any]]:
+    """Each finding carrying each theme, oldest review first; a confidential review the viewer
+    may not see by reference only (it still counts)."""
+    for t in report.themes:
+        for r in t.reviews:
+            for f in r.findings:
+                yield [
+                    t.code,
+                    r.when,
+                    r.ref,
+                    r.name if r.name is not None else WITHHELD,
+                    r.type,
+                    f.ref,
+                    f.text if f.text is not None else WITHHELD,
+                    f.state,
+                    f.words,
+                ]
+
+
 def to_xlsx(report: Report, *, charts: bool = True) -> bytes:
     from openpyxl import Workbook
 
@@ -642,6 +712,14 @@ def to_xlsx(report: Report, *, charts: bool = True) -> bytes:
         _Table("Drift", DRIFT_HEADERS, DRIFT_WIDTHS, DRIFT_STYLES, list(drift_rows(report))),
         _Table(
             "History", HISTORY_HEADERS, HISTORY_WIDTHS, HISTORY_STYLES, list(history_rows(report))
+        ),
+        _Table("Themes", THEME_HEADERS, THEME_WIDTHS, THEME_STYLES, list(theme_rows(report))),
+        _Table(
+            "Theme findings",
+            THEME_FINDING_HEADERS,
+            THEME_FINDING_WIDTHS,
+            THEME_FINDING_STYLES,
+            list(theme_finding_rows(report)),
         ),
     ]
     rows: dict[str, tuple[str, str]] = {}

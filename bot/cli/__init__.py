@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "bot.cli.export",
     "bot.cli.serve",
     "bot.cli.jobs",
+    "bot.cli.themes",
 ]
 
 log = logging.getLogger("lscb")

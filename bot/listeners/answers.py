@@ -22,6 +22,7 @@ from bot import commands as cmd
 from bot.listeners.deps import Deps
 from jobs.owed import preview_digest
 from models import actions as ops
+from models import themes
 from models.brag import BragResult, BragRules, rate
 from models.calendar import local_date
 from models.dates import DateError, split_leading_date
@@ -322,6 +323,29 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 return Answer("Import a document", modal=bk.import_modal(meta))
 
             return deps.run(import_form)
+        case cmd.ThemeChange(ref, add, remove, confirm):
+
+            def theme(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                if not (add or remove or confirm):
+                    return Answer.of(bk.render_item_themes(themes.item_themes(s, actor, ref)))
+                item = themes.change_themes(
+                    s, actor, ref, add=add, remove=remove, confirm=confirm, now=now
+                )
+                current = ", ".join(m.code for m in item.current) or "none"
+                return Answer.of(bk.render_item_themes(item, f"Themes of {item.ref}: {current}."))
+
+            return deps.run(theme)
+        case cmd.Themes(code, share):
+
+            def recurring(s: Session) -> Answer:
+                actor = _actor(s, where.user_id)
+                rows = themes.recurring(s, actor, now, deps.rules, code=code)
+                if code is not None:
+                    return Answer.of(bk.render_theme(rows[0], shared=share), share=share)
+                return Answer.of(bk.render_themes(rows, shared=share), share=share)
+
+            return deps.run(recurring)
     raise AssertionError(f"unhandled command {type(command).__name__}")  # pragma: no cover
 
 

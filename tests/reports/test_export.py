@@ -51,9 +51,9 @@ def all_text(wb: openpyxl.Workbook) -> str:
     )
 
 
-def test_workbook_has_the_four_sheets_actions_first(board: Board) -> None:
+def test_workbook_has_its_sheets_actions_first(board: Board) -> None:
     wb = workbook(board)
-    assert wb.sheetnames == ["Actions", "Summary", "Drift", "History"]
+    assert wb.sheetnames == ["Actions", "Summary", "Drift", "History", "Themes", "Theme findings"]
 
 
 def test_actions_sheet_has_the_board_columns_in_order(board: Board) -> None:

@@ -21,6 +21,7 @@ from bot.listeners.answers import Answer, Where, answer, answer_text
 from bot.listeners.deps import Deps
 from bot.listeners.replies import SORRY, log_failure, open_view, respond_with, tell
 from models import actions as ops
+from models import themes
 from models.errors import DomainError, Refused
 from models.permissions import Op, available_ops, check
 from models.schema import Action
@@ -117,6 +118,25 @@ def register(app: App, deps: Deps) -> None:
             log_failure("button show", e)
             tell(deps.client, body, Answer.say(SORRY))
 
+    def open_themes_form(ack: Ack, body: dict) -> None:
+        ack()
+        ref = str(_pressed(body).get("value") or "")
+        user = body["user"]["id"]
+
+        def prepare(s: Session) -> dict[str, Any]:
+            actor = ops.actor_for_slack_id(s, user)
+            choices, item = themes.theme_form(s, actor, ref)
+            meta = bk.metadata(ref=item.ref, response_url=body.get("response_url"))
+            return bk.themes_modal(choices, item, meta)
+
+        try:
+            open_view(deps.client, body, deps.run(prepare))
+        except DomainError as e:
+            tell(deps.client, body, Answer.say(e.message))
+        except Exception as e:
+            log_failure("button themes", e)
+            tell(deps.client, body, Answer.say(SORRY))
+
     def show_next_page(ack: Ack, body: dict, respond: Respond) -> None:
         ack()
         try:
@@ -145,3 +165,4 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.OVERFLOW_CARD)(open_menu_form)
     app.action(ids.BUTTON_SHOW)(open_action_card)
     app.action(ids.BUTTON_NEXT_PAGE)(show_next_page)
+    app.action(ids.BUTTON_THEMES)(open_themes_form)

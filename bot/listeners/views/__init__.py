@@ -25,6 +25,7 @@ from bot.listeners.deps import Deps
 from bot.listeners.events import publish_home
 from bot.listeners.replies import log_failure, post_to_url
 from models import actions as ops
+from models import themes
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, DomainError, InvalidInput, NotFound, typed
@@ -281,6 +282,35 @@ def register(app: App, deps: Deps) -> None:
             typed={"Note": v["note"]},
         )
 
+    def save_themes(ack: Ack, body: dict, view: dict) -> None:
+        meta = bk.read_metadata(view.get("private_metadata"))
+        ref = str(meta.get("ref") or "")
+        chosen = bk.modal_values(view, "themes")
+        user = body["user"]["id"]
+        now = deps.now()
+
+        def apply(s: Session) -> Answer:
+            actor = ops.actor_for_slack_id(s, user)
+            before = themes.item_themes(s, actor, ref)
+            # What was kept is confirmed (the person saw it and agreed); what was taken off, removed.
+            dropped = [m.code for m in before.current if m.code not in chosen]
+            themes.change_themes(s, actor, ref, add=chosen, remove=dropped, now=now)
+            action = ops.get_visible_action(s, actor, ref)
+            listed = ", ".join(chosen) or "none"
+            return card_answer(action, actor, now, deps.rules, f"Themes of {ref}: {listed}.")
+
+        save(
+            ack,
+            body,
+            meta,
+            ("themes",),
+            apply,
+            what="form themes",
+            refused=f"{ref} not changed",
+            failed="Not saved",
+        )
+
+    app.view(ids.MODAL_THEMES)(save_themes)
     for callback_id in FORMS:
         app.view(callback_id)(save_action_form)
     app.view(ids.MODAL_ADD)(save_new_action)
