@@ -134,17 +134,19 @@ def test_the_watchdog_reconnects_when_nothing_arrives(driver: SlackDriver, socke
         driver.app,
         APP_TOKEN,
         WebClient(base_url=driver.slack.base_url),
-        ping_interval=60,
-        ping_timeout=30,
+        ping_interval=20,  # no ping before the watchdog's 2 s; a read gives up within 4 s
+        ping_timeout=4,
         watchdog_after=2,
     )
     conn.connect()
     try:
         assert conn.wait_until_connected(5)
+        time.sleep(0.5)
+        links = len(socket_mode.links)
         started = time.monotonic()
         socket_mode.go_silent()
-        socket_mode.wait_for_link(2, timeout=8)
-        assert 2 <= time.monotonic() - started < 6
+        socket_mode.wait_for_link(links + 1, timeout=10)
+        assert 2 <= time.monotonic() - started < 10
         assert any("nothing from Slack" in r.getMessage() for r in caplog.records)
     finally:
         conn.close()
