@@ -36,3 +36,11 @@ MODAL_EDIT = "lscb_edit_modal"
 SHORTCUT_MAKE_ACTION = "lscb_make_action"
 SHORTCUT_ADD_EVIDENCE = "lscb_add_evidence"
 MODAL_EVIDENCE = "lscb_evidence_modal"
+
+# Chairs' buttons on event notices, and the App Home choice of how event notices arrive.
+BUTTON_REOPEN = "lscb_reopen"
+BUTTON_APPROVE_DUE = "lscb_approve_due"
+BUTTON_DECLINE_DUE = "lscb_decline_due"
+MODAL_REOPEN = "lscb_reopen_modal"
+MODAL_DECLINE_DUE = "lscb_decline_due_modal"
+SELECT_NOTICE_MODE = "lscb_notice_mode"

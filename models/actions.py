@@ -17,8 +17,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused, clean_text, typed
+from models.org import owners_set_dates
 from models.people import person_by_slack_id
-from models.permissions import FROM_STATUSES, Actor, Op, can_file_under, check
+from models.permissions import (
+    FROM_STATUSES,
+    Actor,
+    Op,
+    can_file_under,
+    check,
+    sets_dates_directly,
+)
 from models.schema import (
     Action,
     ActionEvent,
@@ -480,11 +488,84 @@ def change_due(
     _check_version(action, expected_version)
     if action.due_date == new_date:
         raise InvalidInput(f"{action.ref} is already due on {new_date:%d/%m/%Y}.", field="when")
+    asks = action.due_date is not None and not sets_dates_directly(actor, action)
+    if asks and not owners_set_dates(s):
+        return _request_due(s, action, actor, now, new_date, body)
+    return _set_due(s, action, actor, now, new_date, body)
+
+
+def _set_due(
+    s: Session, action: Action, actor: Actor, now: datetime, new_date: date, reason: str | None
+) -> Action:
     before = _iso(action.due_date)
     if action.original_due_date is None:
         action.original_due_date = new_date
     action.due_date = new_date
-    record_event(s, action, actor, now, "due", before, _iso(new_date), body)
+    _clear_request(action)
+    record_event(s, action, actor, now, "due", before, _iso(new_date), reason)
+    return _save(s, action)
+
+
+def _clear_request(action: Action) -> None:
+    action.requested_due_date = None
+    action.requested_due_reason = None
+    action.requested_due_by_id = None
+    action.requested_due_at = None
+
+
+def _request_due(
+    s: Session, action: Action, actor: Actor, now: datetime, new_date: date, reason: str | None
+) -> Action:
+    """An owner's new date waits for the chair: the date in force stays until it is approved."""
+    action.requested_due_date = new_date
+    action.requested_due_reason = reason
+    action.requested_due_by_id = actor.person_id
+    action.requested_due_at = now
+    record_event(
+        s, action, actor, now, "due_request", _iso(action.due_date), _iso(new_date), reason
+    )
+    return _save(s, action)
+
+
+def date_requested(action: Action) -> bool:
+    """The last change_due made a request rather than moving the date."""
+    return action.requested_due_date is not None
+
+
+def _pending_request(s: Session, actor: Actor, ref: str) -> Action:
+    action = _load(s, actor, Op.DECIDE_DUE, ref)
+    if action.requested_due_date is None or not action.is_open:
+        raise InvalidInput(f"{action.ref} has no new date waiting for a decision.")
+    return action
+
+
+def approve_due(
+    s: Session, actor: Actor, ref: str, *, now: datetime, expected_version: int | None = None
+) -> Action:
+    """The chair (or an admin) accepts the owner's requested date: it is now the date in force."""
+    action = _pending_request(s, actor, ref)
+    _check_version(action, expected_version)
+    new_date = action.requested_due_date
+    assert new_date is not None
+    return _set_due(s, action, actor, now, new_date, action.requested_due_reason)
+
+
+def decline_due(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    reason: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    """The chair (or an admin) keeps the date in force; the owner is told why."""
+    action = _pending_request(s, actor, ref)
+    body = _text(reason, f"A reason for declining the new date of {action.ref}", field="reason")
+    _check_version(action, expected_version)
+    requested = _iso(action.requested_due_date)
+    _clear_request(action)
+    record_event(s, action, actor, now, "due_declined", _iso(action.due_date), requested, body)
     return _save(s, action)
 
 

@@ -21,7 +21,18 @@ from models.permissions import Actor
 from models.schema import Action, Committee, OrgSetting, Person, RoleAssignment, RoleKind, Status
 from models.themes import ThemeSpec, apply_themes, read_theme_tables
 
-TOP_KEYS = {"committee", "person", "admins", "board_channel", "organisation", "name", "theme"}
+TOP_KEYS = {
+    "committee",
+    "person",
+    "admins",
+    "board_channel",
+    "organisation",
+    "name",
+    "date_changes",
+    "reminder_day",
+    "theme",
+}
+DATE_CHANGES = ("chair-approves", "owner-sets")  # the first is the default
 COMMITTEE_KEYS = {"code", "name", "channel", "chairs", "aliases", "digest_day", "digest_time"}
 PERSON_KEYS = {"slack_id", "name", "agency", "email"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -115,6 +126,8 @@ class OrgFile:
     admins: list[str]
     board_channel: str | None
     themes: list[ThemeSpec] = field(default_factory=list)  # the default taxonomy when none given
+    date_changes: str = DATE_CHANGES[0]
+    reminder_day: str = "mon"
 
 
 def read_org_file(path: Path) -> OrgFile:
@@ -246,7 +259,27 @@ def read_org_file(path: Path) -> OrgFile:
         lambda i, key: loc.key("theme", i, key) if key else loc.table("theme", i),
         fail,
     )
-    return OrgFile(committees, people, [str(a) for a in admins], board, themes)
+    date_changes = data.get("date_changes", DATE_CHANGES[0])
+    if date_changes not in DATE_CHANGES:
+        raise fail(
+            loc.top_key("date_changes"),
+            f"date_changes “{date_changes}” should be one of: {', '.join(DATE_CHANGES)}",
+        )
+    reminder_day = str(data.get("reminder_day", "mon")).lower()[:3]
+    if reminder_day not in DAYS[:5]:
+        raise fail(
+            loc.top_key("reminder_day"),
+            f"reminder_day “{data.get('reminder_day')}” should be a weekday such as Monday",
+        )
+    return OrgFile(
+        committees,
+        people,
+        [str(a) for a in admins],
+        board,
+        themes,
+        date_changes,
+        reminder_day,
+    )
 
 
 def _set(obj: Any, attr: str, value: Any, summary: OrgSummary, label: str) -> bool:
@@ -347,6 +380,13 @@ def apply_org(s: Session, org: OrgFile, *, now: datetime | None = None) -> OrgSu
             current.value = org.board_channel
             summary.changes.append("board channel changed")
     apply_themes(s, org.themes, summary.changes)
+    for key, value in (("date_changes", org.date_changes), ("reminder_day", org.reminder_day)):
+        setting = s.get(OrgSetting, key)
+        if setting is None:
+            s.add(OrgSetting(key=key, value=value))
+        elif setting.value != value:
+            setting.value = value
+            summary.changes.append(f"{key.replace('_', ' ')} changed")
     s.flush()
     # Roles were changed through the table; refresh so `Person.roles` is current in this session.
     for person in persons.values():
@@ -392,3 +432,13 @@ def _drop_people(s: Session, gone: list[Person], summary: OrgSummary, now: datet
 def board_channel(s: Session) -> str | None:
     row = s.get(OrgSetting, "board_channel")
     return row.value if row else None
+
+
+def org_setting(s: Session, key: str, default: str) -> str:
+    row = s.get(OrgSetting, key)
+    return row.value if row else default
+
+
+def owners_set_dates(s: Session) -> bool:
+    """`date_changes = "owner-sets"`: an owner's new due date applies at once."""
+    return org_setting(s, "date_changes", DATE_CHANGES[0]) == "owner-sets"

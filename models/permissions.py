@@ -22,6 +22,7 @@ class Op(enum.StrEnum):
     EDIT = "edit"
     MERGE = "merge"
     EVIDENCE = "evidence"
+    DECIDE_DUE = "decide_due"  # approve or decline an owner's request for a new due date
 
 
 OWNER_OPS = {Op.VIEW, Op.UPDATE, Op.NOTE, Op.DONE, Op.DUE, Op.EVIDENCE}
@@ -139,6 +140,11 @@ def check(
         )
     if chair:
         return ALLOW
+    if op == Op.DECIDE_DUE:
+        return Decision(
+            False,
+            f"Only the chair of {_committee(action)} or an admin can decide a new date for {action.ref}.",
+        )
     if op in OWNER_OPS and owner:
         return ALLOW
     if op in (Op.REOPEN, Op.ASSIGN):
@@ -171,6 +177,7 @@ FROM_STATUSES: dict[Op, frozenset[Status]] = {
     Op.EDIT: frozenset(Status) - {Status.CANCELLED},
     Op.MERGE: frozenset(Status) - {Status.SIGNED_OFF, Status.CANCELLED},
     Op.EVIDENCE: OPEN_STATUSES | {Status.COMPLETE},
+    Op.DECIDE_DUE: OPEN_STATUSES,
 }
 
 
@@ -220,4 +227,11 @@ def can_preview_digest(actor: Actor, committee_id: int) -> Decision:
         return ALLOW
     return Decision(
         False, "A committee's digest preview is for its chairs and the business unit (admins)."
+    )
+
+
+def sets_dates_directly(actor: Actor, action: Action) -> bool:
+    """Chairs of the action's committee, admins and the system set due dates without asking."""
+    return actor.is_admin or (
+        action.committee_id is not None and action.committee_id in actor.chairs
     )

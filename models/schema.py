@@ -131,6 +131,8 @@ class Person(Base):
     # Named in the organisation file when it was last loaded (people added from Slack are not):
     # a later file that leaves them out has dropped them.
     in_org_file: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # How event notices reach them (App Home): None keeps the defaults of models.notices.
+    notice_mode: Mapped[str | None] = mapped_column(String(16))
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
@@ -273,6 +275,12 @@ class Action(Base):
     # Merged into another action as a duplicate (and cancelled).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # An owner's request for a new due date, waiting for the chair (date_changes = chair-approves).
+    # Reminders and escalations keep counting from `due_date` until it is approved.
+    requested_due_date: Mapped[date | None] = mapped_column(Date)
+    requested_due_reason: Mapped[str | None] = mapped_column(Text)
+    requested_due_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    requested_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -295,6 +303,7 @@ class Action(Base):
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id], lazy="joined")
     committee: Mapped[Committee | None] = relationship(lazy="joined")
     signed_off_by: Mapped[Person | None] = relationship(foreign_keys=[signed_off_by_id])
+    requested_due_by: Mapped[Person | None] = relationship(foreign_keys=[requested_due_by_id])
     findings: Mapped[list[Finding]] = relationship(secondary=action_findings)
     duplicate_of: Mapped[Action | None] = relationship(
         remote_side="Action.id", foreign_keys=[duplicate_of_id]

@@ -43,6 +43,7 @@ def test_full_lifecycle_records_every_change(session_factory, org, now) -> None:
         ops.change_due(
             s, owner, ref, when="30/06/2027", reason="Health board meets in June", now=later
         )
+        ops.approve_due(s, chair, ref, now=later)
         ops.mark_done(s, owner, ref, evidence="Guidance on the website", now=later)
         ops.reopen(s, chair, ref, reason="Link is broken", now=later)
         ops.mark_done(s, owner, ref, evidence="Link fixed", now=later)
@@ -62,6 +63,7 @@ def test_full_lifecycle_records_every_change(session_factory, org, now) -> None:
             "status",
             "rating",
             "note",
+            "due_request",
             "due",
             "done",
             "reopen",
@@ -260,3 +262,77 @@ def test_only_admins_and_chairs_create(session_factory, org, now) -> None:
             ops.create_action(s, actor(session_factory, "U0DESNURS"), text="x", now=now)
     with session_factory() as s:
         assert len(s.scalars(select(Action)).all()) == 1
+
+
+# ---------------------------------------------------------------- date changes by owners
+
+
+def _set_date_changes(sf, value: str) -> None:
+    from models.schema import OrgSetting
+
+    with sf.begin() as s:
+        row = s.get(OrgSetting, "date_changes")
+        if row is None:
+            s.add(OrgSetting(key="date_changes", value=value))
+        else:
+            row.value = value
+
+
+def test_an_owners_new_date_is_a_request_until_the_chair_approves(session_factory, org, now):
+    ref = make_action(session_factory, now)
+    owner = actor(session_factory, "U0DESNURS")
+    chair = actor(session_factory, "U0QAECCH1")
+    with session_factory.begin() as s:
+        a = ops.change_due(s, owner, ref, when="30/06/2027", reason="board moved", now=now)
+        assert ops.date_requested(a)
+        assert a.due_date == date(2027, 3, 31)  # the date in force is unchanged
+        assert a.requested_due_date == date(2027, 6, 30)
+    with session_factory.begin() as s, pytest.raises(Refused, match="chair"):
+        ops.approve_due(s, owner, ref, now=now)
+    with session_factory.begin() as s:
+        a = ops.approve_due(s, chair, ref, now=now)
+        assert a.due_date == date(2027, 6, 30) and a.requested_due_date is None
+        last = load_events(s, a)[-1]
+        assert (last.kind, last.before, last.after, last.note) == (
+            "due",
+            "2027-03-31",
+            "2027-06-30",
+            "board moved",
+        )
+
+
+def test_a_declined_date_keeps_the_date_in_force_and_says_why(session_factory, org, now):
+    ref = make_action(session_factory, now)
+    owner = actor(session_factory, "U0DESNURS")
+    chair = actor(session_factory, "U0QAECCH1")
+    with session_factory.begin() as s:
+        ops.change_due(s, owner, ref, when="30/06/2027", reason="hols", now=now)
+    with session_factory.begin() as s, pytest.raises(InvalidInput, match="reason"):
+        ops.decline_due(s, chair, ref, reason=" ", now=now)
+    with session_factory.begin() as s:
+        a = ops.decline_due(s, chair, ref, reason="The board needs it by March", now=now)
+        assert a.due_date == date(2027, 3, 31) and a.requested_due_date is None
+        last = load_events(s, a)[-1]
+        assert (last.kind, last.after, last.note) == (
+            "due_declined",
+            "2027-06-30",
+            "The board needs it by March",
+        )
+    with session_factory.begin() as s, pytest.raises(InvalidInput, match="no new date waiting"):
+        ops.approve_due(s, chair, ref, now=now)
+
+
+def test_chairs_and_admins_set_dates_directly_and_owner_sets_lets_owners(session_factory, org, now):
+    ref = make_action(session_factory, now)
+    chair = actor(session_factory, "U0QAECCH1")
+    admin = actor(session_factory, "U0BUSMGR1")
+    owner = actor(session_factory, "U0DESNURS")
+    with session_factory.begin() as s:
+        a = ops.change_due(s, chair, ref, when="30/04/2027", reason="agreed", now=now)
+        assert a.due_date == date(2027, 4, 30) and not ops.date_requested(a)
+        a = ops.change_due(s, admin, ref, when="31/05/2027", reason="agreed", now=now)
+        assert a.due_date == date(2027, 5, 31)
+    _set_date_changes(session_factory, "owner-sets")
+    with session_factory.begin() as s:
+        a = ops.change_due(s, owner, ref, when="30/06/2027", reason="mine to set", now=now)
+        assert a.due_date == date(2027, 6, 30) and not ops.date_requested(a)

@@ -68,6 +68,8 @@ BAD = [
         ":4: digest_time “9am” should be HH:MM",
     ),
     ("[[committee]\n", "not valid TOML"),
+    ('date_changes = "anyone"\n', ":1: date_changes “anyone” should be one of: chair-approves"),
+    ('board_channel = "#b"\nreminder_day = "Sunday"\n', ":2: reminder_day “Sunday” should be"),
 ]
 
 
@@ -87,3 +89,21 @@ def test_bad_files_fail_with_one_line_naming_the_line(
 def test_missing_file_says_so(tmp_path) -> None:
     with pytest.raises(OrgFileError, match="no such file"):
         read_org_file(tmp_path / "nope.toml")
+
+
+def test_date_changes_and_reminder_day_are_read_with_their_defaults(
+    session_factory, tmp_path
+) -> None:
+    from models.org import org_setting, owners_set_dates
+
+    with session_factory.begin() as s:
+        apply_org(s, read_org_file(EXAMPLE_ORG))
+    with session_factory() as s:
+        assert not owners_set_dates(s) and org_setting(s, "reminder_day", "") == "mon"
+    path = tmp_path / "org.toml"
+    path.write_text('date_changes = "owner-sets"\nreminder_day = "Wednesday"\n')
+    with session_factory.begin() as s:
+        summary = apply_org(s, read_org_file(path))
+        assert "date changes changed" in summary.changes
+    with session_factory() as s:
+        assert owners_set_dates(s) and org_setting(s, "reminder_day", "") == "wed"
