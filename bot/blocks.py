@@ -18,6 +18,7 @@ from bot import ids
 from models.actions import UPDATE_WORDS
 from models.brag import BRAG_ORDER, Brag, BragResult
 from models.history import event_words
+from models.notices import MODES as NOTICE_MODES
 from models.permissions import Actor, Op, available_ops, can_see
 from models.queries import ActionPage, ReviewRow
 from models.schema import Action, ActionEvent, Committee, Person, Review, Theme, ThemeState
@@ -48,6 +49,13 @@ BUTTON_LABEL = {
     Op.DONE: (ids.BUTTON_DONE, "Done"),
     Op.DUE: (ids.BUTTON_DUE, "Change date"),
     Op.SIGNOFF: (ids.BUTTON_SIGNOFF, "Sign off"),
+    Op.REOPEN: (ids.BUTTON_REOPEN, "Reopen"),
+}
+# Which operation each button performs: a message's buttons that no longer apply are dropped.
+BUTTON_OPS: dict[str, Op] = {
+    **{action_id: op for op, (action_id, _) in BUTTON_LABEL.items()},
+    ids.BUTTON_APPROVE_DUE: Op.DECIDE_DUE,
+    ids.BUTTON_DECLINE_DUE: Op.DECIDE_DUE,
 }
 
 
@@ -179,11 +187,50 @@ def action_line(action: Action, brag: BragResult, viewer: Actor, *, shared: bool
 
 def action_buttons(action: Action, viewer: Actor) -> list[Block]:
     ops = available_ops(viewer, action)
-    return [
+    buttons = [
         button(label, action_id, action.ref, "primary" if op == Op.DONE else None)
         for op, (action_id, label) in BUTTON_LABEL.items()
         if op in ops
     ]
+    if Op.DECIDE_DUE in ops and action.requested_due_date is not None:
+        buttons += [
+            button("Approve new date", ids.BUTTON_APPROVE_DUE, action.ref, "primary"),
+            button("Decline new date", ids.BUTTON_DECLINE_DUE, action.ref),
+        ]
+    return buttons
+
+
+def button_applies(action_id: str, action: Action, viewer: Actor) -> bool:
+    """Would this button still do something for `viewer` on `action` as it now stands?"""
+    op = BUTTON_OPS.get(action_id)
+    if op is None:
+        return True  # Open, Next 20: always useful
+    if op == Op.DECIDE_DUE and action.requested_due_date is None:
+        return False
+    return op in available_ops(viewer, action)
+
+
+def settle_message(
+    blocks: Sequence[Block], ref: str, what: str, action: Action | None, viewer: Actor
+) -> list[Block]:
+    """A message after one of its buttons was used: beside that action's buttons, a line saying
+    what happened; of its buttons, only those that still apply (`action` None: none do)."""
+    out: list[Block] = []
+    for b in blocks:
+        elements = b.get("elements") if b.get("type") == "actions" else None
+        if not elements or not any(e.get("value") == ref for e in elements):
+            out.append(b)
+            continue
+        kept = [
+            e
+            for e in elements
+            if e.get("value") != ref
+            or (action is not None and button_applies(str(e.get("action_id")), action, viewer))
+        ]
+        out.append(context(f":white_check_mark: {what}"))
+        if kept:
+            out.append({**b, "elements": kept})
+    return out
 
 
 def render_action_card(
@@ -221,6 +268,8 @@ def render_action_card(
     due = uk_date(action.due_date)
     if action.original_due_date and action.original_due_date != action.due_date:
         due += f" (first due {uk_date(action.original_due_date)})"
+    if action.requested_due_date is not None:
+        due += f"; new date {uk_date(action.requested_due_date)} requested"
     status = action.status.label
     if action.owner_rating is not None and action.is_open:
         status += f", {action.owner_rating.label}"
@@ -506,13 +555,31 @@ class CommitteeWatch:
     awaiting: Sequence[tuple[Action, BragResult]]
 
 
+def notice_mode_block(mode: str) -> Block:
+    """App Home: how event notices reach me (models.notices.MODES), changed in place."""
+    options = [{"text": _plain(label, 75), "value": value} for value, label in NOTICE_MODES.items()]
+    current = next((o for o in options if o["value"] == mode), options[0])
+    return section(
+        "*Notices about your actions and committees*",
+        {
+            "type": "static_select",
+            "action_id": ids.SELECT_NOTICE_MODE,
+            "options": options,
+            "initial_option": current,
+        },
+    )
+
+
 def build_home(
     viewer: Actor,
     mine: Sequence[tuple[Action, BragResult]],
     watches: Sequence[CommitteeWatch] = (),
+    notice_mode: str | None = None,
 ) -> dict[str, Any]:
     """The App Home tab: my actions by BRAG, then each committee I chair (or all, for admins)."""
     blocks: list[Block] = [header("Your actions")]
+    if notice_mode is not None:
+        blocks = [notice_mode_block(notice_mode), divider(), *blocks]
     order = [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.UNASSIGNED]
     groups: dict[Brag, list[tuple[Action, BragResult]]] = {b: [] for b in order}
     awaiting: list[tuple[Action, BragResult]] = []
@@ -715,6 +782,32 @@ def signoff_modal(action: Action, meta: str) -> dict[str, Any]:
         text_input("impact", "Evidence of impact", multiline=True, optional=True, max_length=3000),
     ]
     return modal(ids.MODAL_SIGNOFF, f"Sign off {action.ref}", blocks, meta, submit="Sign off")
+
+
+def reopen_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        section(f"*Evidence of completion*\n{escape(action.evidence_of_completion or '—')}"),
+        text_input("reason", "Why it is reopened", multiline=True, max_length=3000),
+    ]
+    return modal(ids.MODAL_REOPEN, f"Reopen {action.ref}", blocks, meta, submit="Reopen")
+
+
+def decline_due_modal(action: Action, meta: str) -> dict[str, Any]:
+    asked = (
+        f"Due now {uk_date(action.due_date)}; asked for {uk_date(action.requested_due_date)}"
+        + (
+            f": “{escape(_one_line(action.requested_due_reason, 300))}”"
+            if action.requested_due_reason
+            else ""
+        )
+    )
+    blocks = [
+        _about(action),
+        context(asked),
+        text_input("reason", "Why the date stays (the owner is told)", multiline=True),
+    ]
+    return modal(ids.MODAL_DECLINE_DUE, f"Decline: {action.ref}", blocks, meta, submit="Decline")
 
 
 def add_modal(

@@ -22,7 +22,7 @@ from bot import commands as cmd
 from bot.listeners.deps import Deps
 from jobs.owed import preview_digest
 from models import actions as ops
-from models import themes
+from models import notices, themes
 from models.brag import BragResult, BragRules, rate
 from models.calendar import local_date
 from models.dates import DateError, split_leading_date
@@ -205,6 +205,12 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def due(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 action = ops.change_due(s, actor, ref, when=when, reason=reason, now=now)
+                if ops.date_requested(action):
+                    done = (
+                        f"New date {bk.uk_date(action.requested_due_date)} requested for {ref}: "
+                        f"it stays due {bk.uk_date(action.due_date)} until its chair approves."
+                    )
+                    return _card(deps, s, actor, ref, done)
                 return _card(
                     deps, s, actor, ref, f"{ref} is now due {bk.uk_date(action.due_date)}."
                 )
@@ -617,6 +623,9 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
                         awaiting=[r for r in here if r[1].awaiting_signoff],
                     )
                 )
-        return bk.build_home(actor, mine, watches)
+        mode = None
+        if actor.person_id is not None:
+            mode = notices.mode_of(s.get(Person, actor.person_id))
+        return bk.build_home(actor, mine, watches, notice_mode=mode)
 
     return deps.run(build)

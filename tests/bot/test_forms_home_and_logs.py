@@ -49,6 +49,12 @@ def test_each_form_confirms_what_it_did_above_the_card(driver: SlackDriver, sess
             OWNER,
             ids.BUTTON_DUE,
             {"when": "30/04/2027", "reason": "trainer ill"},
+            f"New date for {ref} requested: its chair approves or declines it, and you are told.",
+        ),
+        (
+            CHAIR,
+            ids.BUTTON_DUE,
+            {"when": "31/05/2027", "reason": "agreed at committee"},
             f"{ref} has a new due date.",
         ),
         (

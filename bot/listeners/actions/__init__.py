@@ -17,13 +17,22 @@ from sqlalchemy.orm import Session
 from bot import blocks as bk
 from bot import commands as cmd
 from bot import ids
-from bot.listeners.answers import Answer, Where, answer, answer_text
+from bot.listeners.answers import Answer, Where, answer, answer_text, card_answer
 from bot.listeners.deps import Deps
-from bot.listeners.replies import SORRY, log_failure, open_view, respond_with, tell
+from bot.listeners.events import publish_home
+from bot.listeners.replies import (
+    SORRY,
+    log_failure,
+    message_of,
+    open_view,
+    respond_with,
+    settle_in_place,
+    tell,
+)
 from models import actions as ops
-from models import themes
+from models import notices, themes
 from models.errors import DomainError, Refused
-from models.permissions import Op, available_ops, check
+from models.permissions import Actor, Op, available_ops, check
 from models.schema import Action
 
 log = logging.getLogger(__name__)
@@ -34,6 +43,8 @@ FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
     ids.BUTTON_DONE: (Op.DONE, bk.done_modal),
     ids.BUTTON_DUE: (Op.DUE, bk.due_modal),
     ids.BUTTON_SIGNOFF: (Op.SIGNOFF, bk.signoff_modal),
+    ids.BUTTON_REOPEN: (Op.REOPEN, bk.reopen_modal),
+    ids.BUTTON_DECLINE_DUE: (Op.DECIDE_DUE, bk.decline_due_modal),
 }
 # Further than any list goes: a larger offset in a Next button was not made by the app.
 MAX_OFFSET = 1_000_000
@@ -90,6 +101,7 @@ def register(app: App, deps: Deps) -> None:
                 ref=action.ref,
                 version=action.version,
                 home=from_home,
+                msg=message_of(body),
                 response_url=body.get("response_url"),
             )
             return build(action, meta)
@@ -161,6 +173,52 @@ def register(app: App, deps: Deps) -> None:
             log_failure("button next page", e)
             respond_with(respond, Answer.say(SORRY))
 
+    def approve_new_date(ack: Ack, body: dict) -> None:
+        """Approve an owner's requested date straight from the message; the message then says so
+        and keeps only the buttons that still apply."""
+        ack()
+        ref = str(_pressed(body).get("value") or "")
+        user = body["user"]["id"]
+        now = deps.now()
+
+        def approve(s: Session) -> tuple[Answer, str, Action, Actor]:
+            actor = ops.actor_for_slack_id(s, user)
+            action = ops.approve_due(s, actor, ref, now=now)
+            done = f"New date approved: {action.ref} is due {bk.uk_date(action.due_date)}."
+            return card_answer(action, actor, now, deps.rules, done), done, action, actor
+
+        try:
+            result, done, action, actor = deps.run(approve)
+            # Slack is told after the unit of work: never a call inside a transaction.
+            if not settle_in_place(deps.client, body, ref, done, action, actor):
+                tell(deps.client, body, result, replace=True)
+        except DomainError as e:
+            tell(deps.client, body, Answer.say(e.message))
+        except Exception as e:
+            log_failure("button approve date", e)
+            tell(deps.client, body, Answer.say(SORRY))
+
+    def choose_notice_mode(ack: Ack, body: dict) -> None:
+        ack()
+        option = _pressed(body).get("selected_option") or {}
+        user = body["user"]["id"]
+
+        def choose(s: Session) -> str:
+            return notices.set_notice_mode(
+                s, ops.actor_for_slack_id(s, user), str(option.get("value") or "")
+            )
+
+        try:
+            deps.run(choose)
+            publish_home(deps, deps.client, user)
+        except DomainError as e:
+            tell(deps.client, body, Answer.say(e.message))
+        except Exception as e:
+            log_failure("notice choice", e)
+            tell(deps.client, body, Answer.say(SORRY))
+
+    app.action(ids.BUTTON_APPROVE_DUE)(approve_new_date)
+    app.action(ids.SELECT_NOTICE_MODE)(choose_notice_mode)
     app.action(FORM_BUTTON)(open_change_form)
     app.action(ids.OVERFLOW_CARD)(open_menu_form)
     app.action(ids.BUTTON_SHOW)(open_action_card)

@@ -23,7 +23,7 @@ from bot.listeners.answers import (
 )
 from bot.listeners.deps import Deps
 from bot.listeners.events import publish_home
-from bot.listeners.replies import log_failure, post_to_url
+from bot.listeners.replies import log_failure, post_to_url, settle_in_place
 from models import actions as ops
 from models import themes
 from models.calendar import local_date
@@ -44,6 +44,7 @@ class Form(NamedTuple):
     fields: tuple[str, ...]  # the first takes any message that names none
     change: Change
     done: str  # what to say once it is made; {ref} is the action's reference
+    asked: str | None = None  # what to say when the change became a request to the chair
 
 
 FORMS: dict[str, Form] = {
@@ -74,6 +75,21 @@ FORMS: dict[str, Form] = {
             s, a, ref, when=v["when"] or "", reason=v["reason"], now=now, expected_version=ver
         ),
         "{ref} has a new due date.",
+        "New date for {ref} requested: its chair approves or declines it, and you are told.",
+    ),
+    ids.MODAL_REOPEN: Form(
+        ("reason",),
+        lambda s, a, ref, v, ver, now: ops.reopen(
+            s, a, ref, reason=v["reason"] or "", now=now, expected_version=ver
+        ),
+        "{ref} reopened; its owner is told why.",
+    ),
+    ids.MODAL_DECLINE_DUE: Form(
+        ("reason",),
+        lambda s, a, ref, v, ver, now: ops.decline_due(
+            s, a, ref, reason=v["reason"] or "", now=now, expected_version=ver
+        ),
+        "New date for {ref} declined; its owner is told why.",
     ),
     ids.MODAL_SIGNOFF: Form(
         ("impact",),
@@ -110,16 +126,32 @@ FIELD_WORDS = {
 }
 
 
+class Settled(NamedTuple):
+    """A change a form made: the message it came from is updated to say so."""
+
+    ref: str
+    done: str
+    action: Any
+    actor: Actor
+
+
 def _errors(ack: Ack, fields: tuple[str, ...], e: InvalidInput) -> None:
     where = e.field if e.field in fields else fields[0]
     ack(response_action="errors", errors={where: bk.clip(e.message, 300)})
 
 
 def register(app: App, deps: Deps) -> None:
-    def after_success(body: dict, meta: dict[str, Any], answer: Answer) -> None:
+    def after_success(
+        body: dict, meta: dict[str, Any], answer: Answer, settled: Settled | None = None
+    ) -> None:
+        """The message the form came from is updated in place: the app's own message (a notice)
+        by chat.update, keeping the rest of it; an ephemeral answer replaced on its response_url."""
         try:
-            if meta.get("response_url"):
-                post_to_url(str(meta["response_url"]), answer)
+            in_place = settled is not None and settle_in_place(
+                deps.client, meta, settled.ref, settled.done, settled.action, settled.actor
+            )
+            if meta.get("response_url") and not in_place:
+                post_to_url(str(meta["response_url"]), answer, replace=settled is not None)
             if meta.get("home"):
                 publish_home(deps, deps.client, body["user"]["id"])
         except Exception as e:
@@ -136,6 +168,7 @@ def register(app: App, deps: Deps) -> None:
         refused: str,
         failed: str,
         typed: Values | None = None,
+        settled: dict[str, Settled] | None = None,
     ) -> None:
         """Run the form's unit of work and answer the submission: a bad value beside its field,
         a refusal (titled `refused`) or a failure (logged as `what`, titled `failed`) in place of
@@ -163,8 +196,9 @@ def register(app: App, deps: Deps) -> None:
                 view=bk.notice_modal(failed, "Sorry, something went wrong; nothing was changed."),
             )
             return
+        settled = settled if settled is not None else {}
         ack()
-        after_success(body, meta, result)
+        after_success(body, meta, result, settled.get("it"))
 
     def save_action_form(ack: Ack, body: dict, view: dict) -> None:
         form = FORMS[view["callback_id"]]
@@ -175,11 +209,16 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         now = deps.now()
 
+        settled: dict[str, Settled] = {}
+
         def apply(s: Session) -> Answer:
             actor = ops.actor_for_slack_id(s, user)
             form.change(s, actor, ref, values, version, now)
             action = ops.get_visible_action(s, actor, ref)
-            return card_answer(action, actor, now, deps.rules, form.done.format(ref=ref))
+            asked = form.asked is not None and ops.date_requested(action)
+            done = (form.asked if asked and form.asked else form.done).format(ref=ref)
+            settled["it"] = Settled(ref, done, action, actor)
+            return card_answer(action, actor, now, deps.rules, done)
 
         save(
             ack,
@@ -191,6 +230,7 @@ def register(app: App, deps: Deps) -> None:
             refused=f"{ref} not changed",
             failed="Not saved",
             typed={FIELD_WORDS.get(f, f): values[f] for f in form.fields},
+            settled=settled,
         )
 
     def save_new_action(ack: Ack, body: dict, view: dict) -> None:

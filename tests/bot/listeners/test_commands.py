@@ -175,17 +175,28 @@ def test_update_note_done_signoff_through_commands(driver, session_factory, now)
 
 def test_due_reads_british_dates_and_needs_a_reason(driver, session_factory, now) -> None:
     ref = make_action(session_factory, now)
-    out = driver.command(OWNER, f"due {ref} 1/4/2027 panel moved")
+    out = driver.command(CHAIR, f"due {ref} 1/4/2027 panel moved")
     assert "01/04/2027" in out.text
     assert str(action(session_factory, ref).due_date) == "2027-04-01"
-    no_reason = driver.command(OWNER, f"due {ref} next Friday")
+    no_reason = driver.command(CHAIR, f"due {ref} next Friday")
     assert "reason" in no_reason.text.lower()
-    past = driver.command(OWNER, f"due {ref} 1/1/2020 late")
+    past = driver.command(CHAIR, f"due {ref} 1/1/2020 late")
     assert "past" in past.text
-    unreadable = driver.command(OWNER, f"due {ref} someday soon")
+    unreadable = driver.command(CHAIR, f"due {ref} someday soon")
     assert "couldn't read" in unreadable.text and "/lscb due A-12" in unreadable.text
     assert str(action(session_factory, ref).due_date) == "2027-04-01"
     assert events(session_factory, ref).count("due") == 2
+
+
+def test_an_owners_due_asks_the_chair_and_the_card_says_so(driver, session_factory, now) -> None:
+    ref = make_action(session_factory, now)
+    out = driver.command(OWNER, f"due {ref} 1/4/2027 panel moved")
+    assert "New date 01/04/2027 requested" in out.text and "stays due 31/03/2027" in out.text
+    assert str(action(session_factory, ref).due_date) == "2027-03-31"
+    card = driver.command(CHAIR, f"show {ref}")
+    assert "new date 01/04/2027 requested" in str(card.blocks)
+    assert "Approve new date" in card.text and "Decline new date" in card.text
+    assert "Approve new date" not in driver.command(OWNER, f"show {ref}").text
 
 
 def test_unknown_reference_changes_nothing(driver, session_factory, now) -> None:

@@ -40,6 +40,8 @@ def test_each_form_button_saves(driver: SlackDriver, session_factory, now):
     driver.submit(OWNER, {"text": "training booked"})
     driver.press(OWNER, ids.BUTTON_DUE, ref)
     driver.submit(OWNER, {"when": "30/04/2027", "reason": "trainer ill"})
+    assert str(state(session_factory, ref)[1]) == "2027-03-31"  # asked for, not yet in force
+    driver.press(CHAIR, ids.BUTTON_APPROVE_DUE, ref)
     driver.press(OWNER, ids.BUTTON_DONE, ref)
     driver.submit(OWNER, {"evidence": "all staff trained"})
     status, due, progress, _ = state(session_factory, ref)
