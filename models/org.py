@@ -380,13 +380,13 @@ def apply_org(s: Session, org: OrgFile, *, now: datetime | None = None) -> OrgSu
             current.value = org.board_channel
             summary.changes.append("board channel changed")
     apply_themes(s, org.themes, summary.changes)
-    for key, value in (("date_changes", org.date_changes), ("reminder_day", org.reminder_day)):
-        setting = s.get(OrgSetting, key)
+    for name, value in (("date_changes", org.date_changes), ("reminder_day", org.reminder_day)):
+        setting = s.get(OrgSetting, name)
         if setting is None:
-            s.add(OrgSetting(key=key, value=value))
+            s.add(OrgSetting(key=name, value=value))
         elif setting.value != value:
             setting.value = value
-            summary.changes.append(f"{key.replace('_', ' ')} changed")
+            summary.changes.append(f"{name.replace('_', ' ')} changed")
     s.flush()
     # Roles were changed through the table; refresh so `Person.roles` is current in this session.
     for person in persons.values():
