@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from jobs import render
+from jobs import events, render
 from jobs.snapshot import (
     ActionRow,
     CommitteeRow,
@@ -55,6 +55,7 @@ ESCALATION_BOARD = "escalation_board"
 BOARD_SUMMARY = "board_summary"
 
 JOB_KINDS: dict[str, tuple[str, ...]] = {
+    "events": (events.EVENT,),
     "reminders": (REMINDER, REMINDER_CHANNEL),
     "digests": (DIGEST, ADMIN_DIGEST),
     "escalations": (ESCALATION_CHAIR, ESCALATION_BOARD),
@@ -499,6 +500,8 @@ def owed_board_summary(
 
 
 def history_since(job: str, now: datetime, start: datetime) -> datetime:
+    if job == "events":
+        return now - events.EVENT_LOOKBACK - timedelta(days=1)
     if job == "escalations":
         return now - ESCALATION_MEMORY
     if job == "board-summary":
@@ -514,7 +517,13 @@ def owed_for(
     history: Sequence[PastNotice],
     start: datetime,
     failed: Sequence[PastNotice] = (),
+    event_rows: Sequence[events.EventRow] = (),
+    modes: dict[str, str] | None = None,
 ) -> list[OwedNotice]:
+    if job == "events":
+        chairs = {c.id: c.chairs for c in snap.committees.values()}
+        covered = _covered(history, (events.EVENT,))
+        return events.owed_events(event_rows, covered, modes or {}, chairs, snap.admins, snap.now)
     if job == "reminders":
         return owed_reminders(snap, history, start)
     if job == "digests":
@@ -535,6 +544,9 @@ def owed_at(
     snap = snap or load_snapshot(s, now, rules)
     history = load_history(s, JOB_KINDS[job], history_since(job, now, start))
     failed = load_failed(s, now - LOOKBACK) if job == "digests" else []
+    if job == "events":
+        rows, modes = events.load_events(s, now), events.load_modes(s)
+        return owed_for(job, snap, history, start, event_rows=rows, modes=modes)
     return owed_for(job, snap, history, start, failed)
 
 

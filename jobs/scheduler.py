@@ -8,6 +8,7 @@ time of day, so the jobs falling due together read the actions once:
   (the admins' digest, and committees whose digest time is 09:00);
 - ``at@HH:MM``: weekdays at each other time a committee's digest is set for, ``digests`` (a
   digest whose day is a bank holiday goes on the next working day at the same time);
+- ``events``: every minute, event notices that have settled (see jobs.events);
 - ``sweep``: every 15 minutes and once at start: every job catches up on what it missed while the
   app was down, and notices left pending (Slack busy, 5xx) are retried.
 
@@ -173,7 +174,9 @@ def jobs_by_time(session_factory: sessionmaker[Session]) -> dict[str, list[str]]
     with session_factory() as s:
         digest_times = set(s.scalars(select(Committee.digest_time)).all())
     nine = REMINDER_TIME.strftime("%H:%M")
-    out: dict[str, list[str]] = {nine: ["reminders", "escalations", "board-summary", "digests"]}
+    out: dict[str, list[str]] = {
+        nine: ["events", "reminders", "escalations", "board-summary", "digests"]
+    }
     for hhmm in sorted(digest_times - {nine}):  # the admins' digest is always at 09:00
         out[hhmm] = ["digests"]
     return out
@@ -246,6 +249,16 @@ class SchedulerHandle:
             **sweep_kwargs,
         )
         wanted.add("sweep")
+        # Event notices as they happen: each minute, sending what has settled for QUIET.
+        scheduler.add_job(
+            "jobs.scheduler:scheduled_jobs",
+            CronTrigger(minute="*", timezone=tz),
+            args=[["events"]],
+            id="events",
+            name="events: as they happen",
+            replace_existing=True,
+        )
+        wanted.add("events")
         for job in scheduler.get_jobs():
             if job.id not in wanted:  # a digest time no committee uses any more
                 scheduler.remove_job(job.id)

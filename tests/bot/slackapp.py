@@ -152,8 +152,19 @@ class SlackDriver:
         *,
         channel: str = QAEC_CHANNEL,
         from_home: bool = False,
+        message: Any = None,
     ) -> Outcome:
-        url = None if from_home else self.slack.new_response_url(channel=channel, user=user)
+        """Press a button: on an ephemeral answer, in App Home, or on `message`, a message the
+        app posted (a PostedMessage of the stand-in), as Slack sends it with the message."""
+        if message is not None:
+            channel = message.channel
+        url = (
+            None
+            if from_home
+            else self.slack.new_response_url(
+                channel=channel, user=user, message_ts=message.ts if message else None
+            )
+        )
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": self.slack.team_id, "domain": self.slack.team_domain},
@@ -175,6 +186,16 @@ class SlackDriver:
             home = self.slack.home_view(user) or {"id": "V0HOME", "type": "home"}
             payload["container"] = {"type": "view", "view_id": home["id"]}
             payload["view"] = home
+        elif message is not None:
+            payload["container"] = {
+                "type": "message",
+                "channel_id": channel,
+                "message_ts": message.ts,
+                "is_ephemeral": False,
+            }
+            payload["channel"] = {"id": channel, "name": "directmessage"}
+            payload["message"] = {"ts": message.ts, "text": message.text, "blocks": message.blocks}
+            payload["response_url"] = url
         else:
             payload["container"] = {"type": "message", "channel_id": channel, "is_ephemeral": True}
             payload["channel"] = {"id": channel, "name": "lscb-qaec"}

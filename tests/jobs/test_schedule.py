@@ -236,8 +236,9 @@ def test_the_scheduler_fires_at_nine_london_across_the_october_change(session_fa
         assert handle.active
         jobs = {j.id: j.args for j in handle.scheduler.get_jobs()}
         assert jobs == {
-            "at@09:00": (["reminders", "escalations", "board-summary", "digests"],),
+            "at@09:00": (["events", "reminders", "escalations", "board-summary", "digests"],),
             "at@10:00": (["digests"],),
+            "events": (["events"],),
             "sweep": (),
         }
         trigger = handle.scheduler.get_job("at@09:00").trigger
@@ -310,7 +311,12 @@ def test_jobs_stored_by_an_earlier_layout_are_replaced_quietly(session_factory, 
         run_sweep_at_start=False,
     )
     try:
-        assert {j.id for j in handle.scheduler.get_jobs()} == {"at@09:00", "at@10:00", "sweep"}
+        assert {j.id for j in handle.scheduler.get_jobs()} == {
+            "at@09:00",
+            "at@10:00",
+            "events",
+            "sweep",
+        }
     finally:
         handle.stop()
     assert [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []
