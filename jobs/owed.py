@@ -20,6 +20,7 @@ from jobs import events, render
 from jobs.snapshot import (
     ActionRow,
     CommitteeRow,
+    Move,
     OwedNotice,
     PastNotice,
     ReminderItem,
@@ -37,6 +38,7 @@ from models.org import DAYS
 from models.outbox import JobRun, Notice, NoticeState
 from models.schema import (
     Action,
+    ActionEvent,
     Committee,
     OrgSetting,
     Person,
@@ -99,6 +101,8 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
                 Person.name,
                 func.coalesce(Person.active, true()),
                 func.coalesce(Review.confidential, false()),
+                Action.latest_progress,
+                Action.requested_due_date,
             )
             .select_from(Action)
             .outerjoin(Person, Action.owner_id == Person.id)
@@ -146,7 +150,8 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
             ).order_by(Committee.code)
         )
     }
-    board = s.scalar(select(OrgSetting.value).where(OrgSetting.key == "board_channel"))
+    settings = {k: v for k, v in s.execute(select(OrgSetting.key, OrgSetting.value))}
+    board = settings.get("board_channel")
     blue = {
         committee_id: n
         for committee_id, n in s.execute(
@@ -155,7 +160,27 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
             .group_by(Action.committee_id)
         )
     }
-    return Snapshot(now, rules, actions, committees, admins, board, blue)
+    return Snapshot(now, rules, actions, committees, admins, board, blue, settings)
+
+
+def load_moves(s: Session, since: datetime) -> dict[int, list[Move]]:
+    """One statement: every change of a due date since `since` (not first dates), by action."""
+    out: dict[int, list[Move]] = defaultdict(list)
+    for action_id, at, before, after, note, who in s.execute(
+        select(
+            ActionEvent.action_id,
+            ActionEvent.at,
+            ActionEvent.before,
+            ActionEvent.after,
+            ActionEvent.note,
+            func.coalesce(Person.name, ActionEvent.actor_label),
+        )
+        .outerjoin(Person, Person.id == ActionEvent.actor_id)
+        .where(ActionEvent.kind == "due", ActionEvent.before.is_not(None), ActionEvent.at >= since)
+        .order_by(ActionEvent.id)
+    ):
+        out[action_id].append(Move(at, before, after, note, who))
+    return out
 
 
 def load_history(s: Session, kinds: Iterable[str], since: datetime) -> list[PastNotice]:
@@ -544,6 +569,8 @@ def owed_at(
     snap = snap or load_snapshot(s, now, rules)
     history = load_history(s, JOB_KINDS[job], history_since(job, now, start))
     failed = load_failed(s, now - LOOKBACK) if job == "digests" else []
+    if job == "digests":
+        snap.moves = load_moves(s, now - timedelta(days=60))
     if job == "events":
         rows, modes = events.load_events(s, now), events.load_modes(s)
         return owed_for(job, snap, history, start, event_rows=rows, modes=modes)
@@ -576,6 +603,7 @@ def preview_digest(
     """What the committee's weekly digest would say if it went now (`/lscb digest`): the same
     content as the scheduled one, covering sign-offs since the last digest actually sent."""
     snap = load_snapshot(s, now, rules)
+    snap.moves = load_moves(s, now - timedelta(days=60))
     c = snap.committees[committee_id]
     history = load_history(s, (DIGEST,), history_since("digests", now, now))
     sent = [

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_UPDATE
+from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_REOPEN, BUTTON_SIGNOFF, BUTTON_UPDATE
+from models import digest
 from models.brag import BRAG_ORDER, Brag, BragResult
 from models.calendar import local_date
 
@@ -271,55 +272,137 @@ def brag_counts_text(results: Iterable[BragResult], blue_before: int = 0) -> str
 def committee_digest(
     c: CommitteeRow, actions: Sequence[ActionRow], snap: Snapshot, since: datetime
 ) -> list[Part]:
+    """What the chair acts on: counts by BRAG first, then each action once, in its most urgent
+    section (models.digest), soonest due first. Nothing to report: one line."""
     rated = [(a, snap.brag(a)) for a in actions]
-    amber_days = snap.rules.amber_days
-    overdue = [(a, r) for a, r in rated if a.is_open and r.overdue]
-    due_soon = [(a, r) for a, r in rated if a.is_open and r.due_soon]
-    awaiting = [(a, r) for a, r in rated if r.awaiting_signoff]
-    drift = [(a, r) for a, r in rated if a.is_open and r.drifting]
-    signed = [(a, r) for a, r in rated if a.signed_off_at is not None and a.signed_off_at >= since]
-
-    def lines(rows: list[tuple[ActionRow, BragResult]], detail: Any) -> list[str]:
-        return [action_line(a, detail(a, r), in_channel=True) for a, r in rows]
-
-    def owner(a: ActionRow) -> str:
-        return owner_text(a, in_channel=True)
-
+    sections: dict[str, list[tuple[ActionRow, BragResult]]] = defaultdict(list)
+    for a, r in rated:
+        moved = [m for m in snap.moves.get(a.id, ()) if m.at >= since]
+        key = digest.section_of(a.status, a.owner_rating, r, a.signed_off_at, bool(moved), since)
+        if key is not None:
+            sections[key].append((a, r))
     today = local_date(snap.now)
-    units: list[list[Block]] = [
-        [
-            header(f"{c.code} weekly digest — {today:%d/%m/%Y}"),
-            section(brag_counts_text((r for _, r in rated), snap.blue_counts.get(c.id, 0))),
+    counts = brag_counts_text((r for _, r in rated), snap.blue_counts.get(c.id, 0))
+    title = f"{c.code} weekly digest — {today:%d/%m/%Y}"
+    if not sections:
+        line = f"*{esc(title)}*: nothing to report. {counts}"
+        return [{"text": f"{c.code} weekly digest: nothing to report", "blocks": [section(line)]}]
+    units: list[list[Block]] = [[header(title), section(counts)]]
+    names = {
+        "amber": snap.rules.amber_days,
+        "drift": snap.rules.drift_days,
+        "since": f"{local_date(since):%d/%m/%Y}",
+    }
+    for s in digest.SECTIONS:
+        rows = sorted(
+            sections.get(s.key, ()), key=lambda x: (x[0].due_date or date.max, x[0].number)
+        )
+        if not rows:
+            continue
+        heading = s.title.format(**names)
+        if s.key == digest.SIGNOFF:
+            units += _signoff_units(heading, [a for a, _ in rows])
+            continue
+        lines = [
+            action_line(a, _digest_detail(s.key, a, r, snap, since), in_channel=True)
+            for a, r in rows
         ]
-    ]
-    units += list_blocks(
-        "Overdue",
-        lines(overdue, lambda a, r: f"{due_text(a)}, {owner(a)}"),
-        "Nothing overdue.",
-    )
-    units += list_blocks(
-        f"Due in the next {amber_days} days",
-        lines(due_soon, lambda a, r: f"{due_text(a)}, {owner(a)}"),
-        "Nothing due.",
-    )
-    units += list_blocks(
-        "Complete, awaiting sign-off",
-        lines(awaiting, lambda a, r: owner(a)),
-        "Nothing waiting.",
-    )
-    units += list_blocks(
-        f"Drifting (no update for {snap.rules.drift_days}+ days)",
-        lines(
-            drift, lambda a, r: f"last update {local_date(a.last_update_at):%d/%m/%Y}, {owner(a)}"
-        ),
-        "No drift.",
-    )
-    units += list_blocks(
-        f"Signed off since {local_date(since):%d/%m/%Y}",
-        lines(signed, lambda a, r: owner(a)),
-        "None.",
-    )
+        units += list_blocks(heading, lines)
     return paginate(units, f"{c.code} weekly digest")
+
+
+def _owner_of(a: ActionRow) -> str:
+    return owner_text(a, in_channel=True)
+
+
+def _note(a: ActionRow) -> str:
+    if a.confidential:  # a channel sees a confidential review's action by reference only
+        return "notes on file"
+    return f"latest: “{short(a.latest_progress, 200)}”" if a.latest_progress else "no note yet"
+
+
+def _digest_detail(key: str, a: ActionRow, r: BragResult, snap: Snapshot, since: datetime) -> str:
+    """What a chair needs beside an action in each section (as of the day it is sent)."""
+    today = local_date(snap.now)
+    owner = _owner_of(a)
+    if key == digest.CONCERN:
+        rating = a.owner_rating.label if a.owner_rating else ""
+        return f"{owner} says {rating}, {due_text(a)}; {_note(a)}"
+    if key == digest.OVERDUE:
+        days = (today - a.due_date).days if a.due_date else 0
+        flag = ", escalated" if r.working_days_overdue > CHAIR_ESCALATION_WD else ""
+        return f"{due_text(a)}, {days} days overdue{flag}, {owner}; {_note(a)}"
+    if key == digest.DUE_SOON:
+        return f"{_due_in_words(a, today)}, {owner}"
+    if key == digest.MOVED:
+        moves = [m for m in snap.moves.get(a.id, ()) if m.at >= since]
+        if a.confidential:  # by reference only: the dates, not who or why
+            return "; ".join(f"{_iso_uk(m.before)} → {_iso_uk(m.after)}" for m in moves)
+        return "; ".join(
+            f"{_iso_uk(m.before)} → {_iso_uk(m.after)} by {m.by}"
+            + (f": “{short(m.note, 120)}”" if m.note else "")
+            for m in moves
+        )
+    if key == digest.STALE:
+        return f"last update {local_date(a.last_update_at):%d/%m/%Y}, {owner}"
+    return owner
+
+
+CHAIR_ESCALATION_WD = 10  # as jobs.owed: past this, an overdue action is flagged as escalated
+
+
+def _iso_uk(value: str | None) -> str:
+    return f"{date.fromisoformat(value):%d/%m/%Y}" if value else "no date"
+
+
+def _due_in_words(a: ActionRow, today: date) -> str:
+    """Due soon, said as of today; a weekend or bank-holiday date says when it counts from."""
+    assert a.due_date is not None
+    from models.brag import effective_deadline
+
+    deadline = effective_deadline(a.due_date)
+    text = due_text(a)
+    if deadline != a.due_date:
+        text += f" (counts from {deadline:%d/%m/%Y})"
+    left = (deadline - today).days
+    return text + (", today" if left == 0 else f", in {left} day{'s' if left != 1 else ''}")
+
+
+def _signoff_units(heading: str, rows: Sequence[ActionRow]) -> list[list[Block]]:
+    """Awaiting sign-off, each with Sign off / Reopen (the buttons check who presses them)."""
+    units: list[list[Block]] = []
+    lead: list[Block] = [section(f"*{heading} ({len(rows)})*")]
+    for a in rows:
+        units.append(
+            [
+                *lead,
+                section(action_line(a, f"done, {_owner_of(a)}", in_channel=True)[2:]),
+                chair_buttons(a.ref),
+            ]
+        )
+        lead = []
+    return units
+
+
+def chair_buttons(ref: str) -> Block:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Sign off"},
+                "action_id": BUTTON_SIGNOFF,
+                "value": ref,
+                "style": "primary",
+            },
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Reopen"},
+                "action_id": BUTTON_REOPEN,
+                "value": ref,
+            },
+        ],
+    }
 
 
 def admin_digest(failed: Sequence[PastNotice], unassigned: Sequence[ActionRow]) -> list[Part]:

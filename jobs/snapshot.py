@@ -35,6 +35,8 @@ class ActionRow:
     owner_name: str | None
     owner_active: bool
     confidential: bool
+    latest_progress: str | None
+    requested_due_date: date | None
     ref: str = ""
     is_open: bool = False
     rating: BragResult | None = None
@@ -75,6 +77,9 @@ class Snapshot:
     admins: list[str]
     board_channel: str | None
     blue_counts: dict[int | None, int] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # the organisation file's values
+    # Due dates moved (not first set) recently, by action id: read for digests only.
+    moves: dict[int, list[Move]] = field(default_factory=dict)
     _brags: dict[tuple[Any, ...], BragResult] = field(default_factory=dict)
 
     def brag(self, a: ActionRow) -> BragResult:
@@ -97,6 +102,17 @@ class Snapshot:
             r = self._brags[key] = rate(probe, self.now, self.rules)
         a.rating = r
         return r
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change of an action's due date: from, to, why, by whom, when."""
+
+    at: datetime
+    before: str | None
+    after: str | None
+    note: str | None
+    by: str
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from jobs.outbox import Dispatcher
 from jobs.runner import run_job
 from models.clock import FixedClock
 from models.outbox import Notice, NoticeState
-from models.schema import Committee
+from models.schema import Committee, Status
 from tests.factories import make_action
 from tests.jobs.conftest import channel_id, posts
 
@@ -99,8 +99,8 @@ def test_a_long_digest_continues_in_a_thread_once_even_if_killed_midway(
     runner, slack, session_factory, monkeypatch
 ):
     created = datetime(2026, 11, 2, 9, tzinfo=UTC)
-    for _ in range(3):
-        make_action(session_factory, created, due=date(2026, 11, 20))
+    for _ in range(3):  # awaiting sign-off: each with its own buttons
+        make_action(session_factory, created, due=date(2026, 11, 20), status=Status.COMPLETE)
     # Parts of 3 blocks stand in for Slack's 50, so a short digest needs a thread.
     monkeypatch.setattr(render, "PART_BLOCKS", 3)
     real = Dispatcher._record_part

@@ -290,7 +290,7 @@ def test_digest_preview_shows_what_the_weekly_digest_posts(
     from models.brag import BragRules
     from tests.bot.slackapp import QAEC_CHANNEL, TOKEN
 
-    make_action(session_factory, now)
+    make_action(session_factory, now, status=Status.COMPLETE)  # something to report
     monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     clock.set(monday)
     preview = driver.command(CHAIR, "digest").blocks
