@@ -243,28 +243,41 @@ def reminder_slots(start: datetime, now: datetime) -> list[date]:
     return out
 
 
+def weekly_day(day: date, weekday: str) -> date:
+    """The week's reminder day (the organisation file's weekday, moved to the next working day
+    when it is not one) of the ISO week holding `day`."""
+    index = DAYS.index(weekday) if weekday in DAYS else 0
+    return _nwd(day - timedelta(days=day.weekday()) + timedelta(days=index))
+
+
 @lru_cache(maxsize=65536)
-def reminder_reason(due: date, day: date) -> str | None:
+def reminder_reason(due: date, day: date, weekly: bool = True, amber_days: int = 14) -> str | None:
     """Why an open action with this due date is reminded on `day`, or None.
 
-    14 and 7 days before, on the due day, then weekly while overdue; a reminder day that is not
-    a working day moves to the next working day.
+    On the week's reminder day everything due within `amber_days` or overdue; on any working day
+    what falls due that day (a due date that is not a working day counts from the next one).
     """
-    for before in REMINDER_DAYS_BEFORE:
-        if _nwd(due - timedelta(days=before)) == day:
-            left = (due - day).days
-            if left > 0:
-                return f"due in {left} days"
-            return "due today" if left == 0 else f"was due {due:%d/%m/%Y}: today is the last day"
-    deadline = effective_deadline(due)
-    if day > deadline:
-        # A due date on a weekend or bank holiday is met by the next working day: overdue counts
-        # from there, as BRAG and the digests count it.
-        late = (day - deadline).days
-        weeks = late // 7
-        if weeks >= 1 and _nwd(deadline + timedelta(days=7 * weeks)) == day:
-            return f"overdue by {late} days"
+    deadline = _nwd(due)
+    if deadline == day:
+        return "due today"
+    if weekly and (day > deadline or (deadline - day).days <= amber_days):
+        return "overdue" if day > deadline else "due soon"
     return None
+
+
+@lru_cache(maxsize=65536)
+def as_of(due: date, today: date) -> str:
+    """An action's due date in words as of the day a message is sent."""
+    deadline = _nwd(due)
+    left = (deadline - today).days
+    if left == 0:
+        return "due today"
+    if left > 0:
+        return f"due in {left} day{'s' if left != 1 else ''}"
+    # A due date on a weekend or bank holiday is met by the next working day: overdue counts
+    # from there, as BRAG and the digests count it.
+    late = (today - deadline).days
+    return f"overdue by {late} day{'s' if late != 1 else ''}"
 
 
 def digest_slot(c: CommitteeRow, now: datetime) -> tuple[datetime, str] | None:
@@ -325,13 +338,17 @@ def owed_reminders(
     covered = _covered(history, (REMINDER, REMINDER_CHANNEL))
     by_owner: dict[str, list[ReminderItem]] = defaultdict(list)
     by_channel: dict[str, list[ReminderItem]] = defaultdict(list)
+    weekday = snap.settings.get("reminder_day", "mon")
+    weekly = {day: weekly_day(day, weekday) == day for day in days}
+    amber = snap.rules.amber_days
+    today = local_date(now)
     for a in snap.actions:
         if not a.is_open or a.due_date is None or a.owner_id is None:
             continue
         for day in days:
-            reason = reminder_reason(a.due_date, day)
-            if reason is None:
+            if reminder_reason(a.due_date, day, weekly[day], amber) is None:
                 continue
+            reason = as_of(a.due_date, today)  # stated as things stand when it is sent
             subject = f"{a.ref}@{day.isoformat()}"
             if a.owner_slack_id and a.owner_active:
                 if subject not in covered.get(a.owner_slack_id, ()):
@@ -372,12 +389,33 @@ def _latest_reason_per_action(items: list[ReminderItem]) -> list[ReminderItem]:
     return sorted(best.values(), key=lambda i: (i.action.due_date or i.day, i.action.number))
 
 
+def escalation_week(snap: Snapshot) -> tuple[datetime, str] | None:
+    """This week's escalation moment (the reminder day at 09:00) once it has come, and the week."""
+    today = local_date(snap.now)
+    day = weekly_day(today, snap.settings.get("reminder_day", "mon"))
+    when = at_local(day, REMINDER_TIME)
+    if when > snap.now:
+        return None
+    y, w, _ = (day - timedelta(days=day.weekday())).isocalendar()
+    return when, f"{y}-W{w:02d}"
+
+
 def owed_escalations(snap: Snapshot, history: Sequence[PastNotice]) -> list[OwedNotice]:
-    """Actions overdue more than 10 working days (chairs; the admins where the committee has no
-    chair in Slack) or 30 (board), each escalated once to each."""
+    """Once a week (the reminder day): actions overdue more than 10 working days to the chair,
+    and more than 30 to the board channel as one round-up.
+
+    A committee with a channel and a chair in Slack shows its chair's escalations in its weekly
+    digest (flagged "escalated"); otherwise the chairs, or the admins standing in for a committee
+    with no chair in Slack or an action with no committee, get one direct message a week with
+    the actions newly escalated. The board's round-up lists every action past 30 working days.
+    """
+    week = escalation_week(snap)
+    if week is None:
+        return []
+    when, period = week
     now = snap.now
-    today = local_date(now)
     covered = _covered(history, (ESCALATION_CHAIR, ESCALATION_BOARD))
+    sent = {(p.kind, p.recipient, p.period) for p in history}
     chair_items: dict[str, list[tuple[ActionRow, BragResult, date]]] = defaultdict(list)
     board_items: list[tuple[ActionRow, BragResult, date]] = []
     for a in snap.actions:
@@ -390,42 +428,43 @@ def owed_escalations(snap: Snapshot, history: Sequence[PastNotice]) -> list[Owed
         deadline = _nwd(a.due_date)
         c = snap.committees.get(a.committee_id) if a.committee_id else None
         crossed = _plus_working_days(deadline, CHAIR_ESCALATION_WD + 1)
-        # A committee with no chair in Slack, or an action with no committee: the admins hear.
-        for chair in c.chairs if c and c.chairs else snap.admins:
-            if subject not in covered.get(chair, set()):
-                chair_items[chair].append((a, r, crossed))
+        in_digest = c is not None and bool(c.channel) and bool(c.chairs)
+        if not in_digest:
+            for chair in c.chairs if c and c.chairs else snap.admins:
+                if subject not in covered.get(chair, set()):
+                    chair_items[chair].append((a, r, crossed))
         if r.working_days_overdue > BOARD_ESCALATION_WD and snap.board_channel:
-            crossed = _plus_working_days(deadline, BOARD_ESCALATION_WD + 1)
-            if subject not in covered.get(snap.board_channel, set()):
-                board_items.append((a, r, crossed))
+            board_items.append((a, r, _plus_working_days(deadline, BOARD_ESCALATION_WD + 1)))
     out: list[OwedNotice] = []
-    period = today.isoformat()
     for chair, items in sorted(chair_items.items()):
-        first = min(i[2] for i in items)
+        if (ESCALATION_CHAIR, chair, period) in sent:
+            continue
         out.append(
             OwedNotice(
                 ESCALATION_CHAIR,
                 chair,
                 period,
-                min(now, at_local(today, REMINDER_TIME)),
-                _late(at_local(first, REMINDER_TIME), now),
+                when,
+                _late(when, now),
                 sorted(f"{a.ref}@{a.due_date.isoformat()}" for a, _, _ in items if a.due_date),
                 render.chair_escalation(items, snap, now),
             )
         )
-    if board_items and snap.board_channel:
-        first = min(i[2] for i in board_items)
+    board = snap.board_channel
+    if board_items and board and (ESCALATION_BOARD, board, period) not in sent:
+        told = covered.get(board, set())
+        new = {a.ref for a, _, _ in board_items if f"{a.ref}@{a.due_date}" not in told}
         out.append(
             OwedNotice(
                 ESCALATION_BOARD,
-                snap.board_channel,
+                board,
                 period,
-                min(now, at_local(today, REMINDER_TIME)),
-                _late(at_local(first, REMINDER_TIME), now),
+                when,
+                _late(when, now),
                 sorted(
                     f"{a.ref}@{a.due_date.isoformat()}" for a, _, _ in board_items if a.due_date
                 ),
-                render.board_escalation(board_items, snap, now),
+                render.board_escalation(board_items, snap, now, new),
             )
         )
     return out

@@ -232,16 +232,23 @@ def chair_escalation(
 
 
 def board_escalation(
-    items: Sequence[tuple[ActionRow, BragResult, Any]], snap: Snapshot, now: datetime
+    items: Sequence[tuple[ActionRow, BragResult, Any]],
+    snap: Snapshot,
+    now: datetime,
+    new: Iterable[str] = (),
 ) -> list[Part]:
+    """The board's weekly round-up: every action overdue more than 30 working days, soonest due
+    first; those escalated for the first time this week are marked new."""
     n = len(items)
+    fresh = set(new)
     lines = [
         action_line(
             a,
-            f"{_committee_code(snap, a.committee_id)}, {_overdue_detail(a, r, in_channel=True)}",
+            f"{_committee_code(snap, a.committee_id)}, {_overdue_detail(a, r, in_channel=True)}"
+            + (", new this week" if a.ref in fresh else ""),
             in_channel=True,
         )
-        for a, r, _ in sorted(items, key=lambda x: x[0].number)
+        for a, r, _ in sorted(items, key=lambda x: (x[0].due_date or date.max, x[0].number))
     ]
     units = [
         [
@@ -435,9 +442,18 @@ def admin_digest(failed: Sequence[PastNotice], unassigned: Sequence[ActionRow]) 
     return paginate(units, "LSCB admin digest")
 
 
+def public_quarter(period: str) -> str:
+    """A calendar quarter key ("2026-Q4") as public bodies name it: April–June is Q1 of the
+    financial year, so October–December 2026 is "Q3 2026/27"."""
+    year, q = int(period[:4]), int(period[-1])
+    fq, start = (q - 1, year) if q > 1 else (4, year - 1)
+    return f"Q{fq} {start}/{(start + 1) % 100:02d}"
+
+
 def board_summary(snap: Snapshot, period: str) -> list[Part]:
     """Counts by BRAG overall and per committee, as a table, then the BRAG-by-committee chart
     (a PNG made here) in the post's thread."""
+    period = public_quarter(period)
     per: dict[str, Counter[Brag]] = defaultdict(Counter)
     total: Counter[Brag] = Counter()
 

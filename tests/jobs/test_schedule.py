@@ -104,7 +104,7 @@ def test_confidential_actions_appear_by_reference_only_in_channels(runner, slack
     assert ref in shown and "Issue bruising guidance" not in shown
 
 
-def test_escalations_go_to_the_chair_after_10_and_the_board_after_30_working_days(
+def test_escalations_reach_the_chair_in_the_digest_and_the_board_once_a_week_as_one_round_up(
     runner, slack, session_factory
 ):
     chair_only = make_action(
@@ -118,16 +118,26 @@ def test_escalations_go_to_the_chair_after_10_and_the_board_after_30_working_day
     )  # 5 days
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     result = runner.run("escalations", now)
-    assert result.ok and result.owed_by_kind == {"escalation_chair": 1, "escalation_board": 1}
-    [to_chair] = dm(slack, "U0QAECCH1")
-    assert chair_only in str(to_chair.blocks) and board_too in str(to_chair.blocks)
+    assert result.ok and result.owed_by_kind == {"escalation_board": 1}
+    assert dm(slack, "U0QAECCH1") == []  # QAEC has a channel: its chair reads it in the digest
+    runner.run("digests", now)
+    [digest] = posts(slack, channel_id(slack, "#lscb-qaec"))
+    assert f"*{chair_only}*" in str(digest.blocks) and "escalated" in str(digest.blocks)
     [to_board] = posts(slack, channel_id(slack, "#lscb-board"))
     assert board_too in str(to_board.blocks) and chair_only not in str(to_board.blocks)
-    # Each action is escalated once, not every day.
-    assert runner.run("escalations", now + timedelta(days=1)).owed == 0
+    assert "new this week" in str(to_board.blocks)
+    # Not daily: nothing more this week; next week's reminder day brings one more round-up.
+    board_days = []
+    for offset in range(1, 14):
+        day = now + timedelta(days=offset)
+        if runner.run("escalations", day).delivery.sent:
+            board_days.append(day.date())
+    assert board_days == [date(2026, 12, 14)]
+    last = posts(slack, channel_id(slack, "#lscb-board"))[-1]
+    assert board_too in str(last.blocks) and "new this week" not in str(last.blocks)
 
 
-def test_with_no_chair_in_slack_the_admins_hear_the_chair_escalation(
+def test_with_no_chair_in_slack_the_admins_hear_the_chair_escalation_once_a_week(
     runner, slack, session_factory
 ):
     created = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -138,10 +148,9 @@ def test_with_no_chair_in_slack_the_admins_hear_the_chair_escalation(
         s.scalars(select(Person).where(Person.slack_id == "U0QAECCH1")).one().active = False
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     result = runner.run("escalations", now)
-    assert result.ok and result.owed_by_kind == {"escalation_chair": 3}
+    assert result.ok and result.owed_by_kind == {"escalation_chair": 2}
     assert dm(slack, "U0QAECCH1") == []
-    [to_pdc_chair] = dm(slack, "U0PDCCHR1")
-    assert chaired in str(to_pdc_chair.blocks) and chairless not in str(to_pdc_chair.blocks)
+    assert dm(slack, "U0PDCCHR1") == []  # PDC's chair reads it in the PDC digest
     for admin in ("U0BUSMGR1", "U0BUSOFF2"):
         [message] = dm(slack, admin)
         texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
@@ -149,7 +158,8 @@ def test_with_no_chair_in_slack_the_admins_hear_the_chair_escalation(
         assert any("No committee" in x for x in texts)
         shown = str(message.blocks)
         assert chairless in shown and no_committee in shown and chaired not in shown
-    assert runner.run("escalations", now + timedelta(days=1)).owed == 0
+    for offset in range(1, 8):  # one direct message a week, and each action once
+        assert runner.run("escalations", now + timedelta(days=offset)).owed == 0
 
 
 def test_a_reminder_missed_while_the_app_was_down_is_sent_once_and_marked_late(
@@ -190,7 +200,8 @@ def test_october_clock_change_keeps_reminders_at_nine_london(runner, slack, sess
 def test_jobs_due_together_read_the_actions_once_and_each_deliver(runner, slack, session_factory):
     created = datetime(2026, 9, 1, 9, tzinfo=UTC)
     make_action(session_factory, created, due=date(2026, 12, 21))  # reminder: 14 days on
-    make_action(session_factory, created, due=date(2026, 10, 30))  # overdue: chair escalation
+    # Overdue, no committee: the admins' weekly escalation.
+    make_action(session_factory, created, due=date(2026, 10, 30), committee=None)
     monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     engine = session_factory.kw["bind"]
     snapshot_reads: list[str] = []
@@ -214,7 +225,7 @@ def test_jobs_due_together_read_the_actions_once_and_each_deliver(runner, slack,
     assert len(snapshot_reads) == 1
     by_job = {r.job: r for r in results}
     assert by_job["reminders"].owed_by_kind == {"reminder": 1}
-    assert by_job["escalations"].owed_by_kind == {"escalation_chair": 1}
+    assert by_job["escalations"].owed_by_kind == {"escalation_chair": 2}
     assert by_job["board-summary"].owed == 0  # not the first working day of a quarter
     assert by_job["digests"].delivery.sent >= 4  # the committees digesting on Mondays
     assert all(r.ok and r.delivery.left == 0 for r in results)
@@ -339,7 +350,7 @@ def test_board_summary_on_the_first_working_day_of_the_quarter(runner, slack, se
     result = runner.run("board-summary", datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
     assert result.delivery.sent == 1
     [summary] = posts(slack, channel_id(slack, "#lscb-board"))
-    assert "2027-Q1" in str(summary.blocks)
+    assert "Q4 2026/27" in str(summary.blocks)
     [chart] = [m for m in slack.messages(channel_id(slack, "#lscb-board")) if m.files]
     assert chart.thread_ts == summary.ts
     [upload] = [slack.uploads[f] for f in chart.files]
@@ -380,3 +391,59 @@ def test_one_scheduler_per_sqlite_file(tmp_path) -> None:
     second.release()
     other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     assert SingleSchedulerLock(other).try_acquire()  # another database, another scheduler
+
+
+def test_an_owner_with_60_actions_gets_one_reminder_a_week_plus_due_day_messages_over_8_weeks(
+    runner, slack, session_factory
+):
+    from jobs.owed import weekly_day
+    from models.calendar import is_working_day
+
+    start = date(2026, 11, 30)  # a Monday
+    created = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    dues = [start + timedelta(days=1 + (i * 47) % 60) for i in range(60)]
+    for due in dues:
+        make_action(session_factory, created, due=due)
+    deadlines = set()
+    for due in dues:
+        d = due
+        while not is_working_day(d):
+            d += timedelta(days=1)
+        deadlines.add(d)
+    sent_on: list[date] = []
+    day = start
+    while day < start + timedelta(weeks=8):
+        if is_working_day(day):
+            moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+            if runner.run("reminders", moment).delivery.sent:
+                sent_on.append(day)
+        day += timedelta(days=1)
+    messages = dm(slack, NURSE)
+    assert len(messages) == len(sent_on) == len(set(sent_on))  # at most one a day
+    # The week's reminder day: Monday, or the next working day after a bank holiday Monday.
+    reminder_days = [d for d in sent_on if weekly_day(d, "mon") == d]
+    assert len(reminder_days) == 8  # one each week: something is always due soon or overdue
+    assert date(2026, 12, 29) in reminder_days  # Monday 28 December is a bank holiday
+    assert all(d in reminder_days or d in deadlines for d in sent_on)  # nothing else
+    # A due-day message names only what falls due that day, as of that day.
+    tuesday = next(d for d in sent_on if d.weekday() == 1)
+    said = str(messages[sent_on.index(tuesday)].blocks)
+    assert "due today" in said and "overdue" not in said
+
+
+def test_a_caught_up_reminder_states_each_action_as_it_stands_when_sent(
+    runner, slack, session_factory
+):
+    make_action(session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), due=date(2026, 12, 14))
+    runner.run("reminders", datetime(2026, 12, 11, 9, 0, tzinfo=UTC))  # Friday
+    runner.run("reminders", datetime(2026, 12, 16, 11, 0, tzinfo=UTC))  # back on Wednesday
+    [message] = dm(slack, NURSE)
+    said = str(message.blocks)
+    assert "overdue by 2 days" in said and "due today" not in said
+
+
+def test_the_board_summary_names_quarters_as_public_bodies_do(runner, slack, session_factory):
+    make_action(session_factory, datetime(2026, 9, 1, 9, tzinfo=UTC), due=date(2027, 3, 31))
+    runner.run("board-summary", datetime(2026, 10, 1, 9, 0, tzinfo=UTC))
+    [post] = posts(slack, channel_id(slack, "#lscb-board"))
+    assert "Board summary — Q3 2026/27" in str(post.blocks)

@@ -143,6 +143,7 @@ def board(session_factory: sessionmaker[Session], org: dict[str, Person], now: d
             reason="Awaiting health board approval",
             now=at(2026, 6, 20),
         )
+        ops.approve_due(s, chair, "A-1", now=at(2026, 6, 20))  # the owner asked; the chair agrees
     with sf.begin() as s:
         ops.assign(s, ADMIN, "A-3", owner=_person(s, "U0SCHOOLS"), now=at(2026, 8, 1))
         ops.change_due(s, ADMIN, "A-3", when=date(2027, 3, 31), reason=None, now=at(2026, 8, 1))

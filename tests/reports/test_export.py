@@ -163,7 +163,9 @@ def test_drift_sheet_lists_every_due_date_change_with_its_reason(board: Board) -
     assert (moved["From"], moved["To"]) == (datetime(2026, 6, 30), datetime(2026, 9, 30))
     assert moved["Days moved"] == 92
     assert moved["Reason"] == "Awaiting health board approval"
-    assert moved["Changed by"] == "Priya Shah"
+    assert (
+        moved["Changed by"] == "Dr Helen Carter"
+    )  # the owner asked; the chair approved the new date
     assert moved["Changed on"] == datetime(2026, 6, 20, 11, 0)  # 10:00 UTC is 11:00 in London
 
 
