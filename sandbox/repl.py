@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.server import HttpServer, database_health, make_wsgi_app
 from bot.settings import Settings, load_settings
+from jobs.events import QUIET
 from models.clock import Clock, FixedClock
 from models.migrate import upgrade
 from models.org import OrgFile, apply_org, read_org_file
@@ -62,7 +63,7 @@ DEFAULT_SEED = ROOT / "examples" / "learning-and-improvement-index.txt"
 SANDBOX_BOT_TOKEN = "xoxb-0-lscb-sandbox"
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-0123456789"
 SANDBOX_CHANNEL = SlackChannel("C0SANDBOX", "lscb-sandbox")
-JOBS = ("reminders", "digests", "escalations", "board-summary")
+JOBS = ("events", "reminders", "digests", "escalations", "board-summary")
 REQUEST_TIMEOUT = 30.0
 SETTLE_TIMEOUT = 15.0
 QUIET_SECONDS = 0.05
@@ -817,6 +818,10 @@ class Sandbox:
                 if start < moment <= end:
                     ticks.add(moment)
             day += timedelta(days=1)
+        # Event notices as they happen go once a change has settled for a few minutes.
+        settled = start + QUIET + timedelta(minutes=1)
+        if settled < end:
+            ticks.add(settled)
         ticks.add(end)
         return sorted(ticks)
 

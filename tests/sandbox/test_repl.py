@@ -208,3 +208,19 @@ def test_upload_imports_a_tracker_and_the_seed_is_imported_once(tmp_path: Path):
         SandboxOptions(db=tmp_path / "sandbox.sqlite3", now=START), "as U0BUSMGR1\nquit\n"
     )
     assert "learning-and-improvement-index.txt already imported" in again
+
+
+def test_event_notices_arrive_as_the_clock_moves(tmp_path: Path):
+    script = (
+        "as U0BUSMGR1\n"
+        "/lscb assign A-1 <@U0DESNURS|priya.shah> committee QAEC\n"
+        "/lscb due A-1 09/03/2027 agreed at the board\n"
+        "as U0DESNURS\n"
+        "/lscb done A-1 guidance on the website\n"
+        "clock +5m\n"
+        "quit\n"
+    )
+    out = run_script(options(tmp_path), script)
+    after = out.split("> clock +5m", 1)[1]
+    assert "── direct message to Dr Helen Carter (U0QAECCH1) ──" in after
+    assert "Marked done by Priya Shah" in after and "Sign off" in after and "Reopen" in after

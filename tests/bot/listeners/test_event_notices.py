@@ -10,11 +10,11 @@ import pytest
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.standin import SlackStandIn
 from jobs.outbox import Dispatcher
 from jobs.runner import JobResult, run_job
 from models.brag import BragRules
 from models.clock import FixedClock
+from sandbox.slack import SlackStandIn
 from tests.bot.slackapp import TOKEN, SlackDriver
 from tests.factories import make_action
 
