@@ -548,11 +548,19 @@ def _home_group(
 
 
 @dataclass(frozen=True)
+class WatchSection:
+    title: str
+    total: int
+    rows: Sequence[tuple[Action, BragResult]]
+    hint: str  # where to see them all
+
+
+@dataclass(frozen=True)
 class CommitteeWatch:
+    """A committee in App Home: the weekly digest's sections, each with its first few actions."""
+
     committee: Committee
-    overdue: Sequence[tuple[Action, BragResult]]
-    drifting: Sequence[tuple[Action, BragResult]]
-    awaiting: Sequence[tuple[Action, BragResult]]
+    sections: Sequence[WatchSection]
 
 
 def notice_mode_block(mode: str) -> Block:
@@ -604,35 +612,24 @@ def build_home(
     )
     blocks += mine_blocks or [section("You own no open actions.")]
     if watches:
-        room = MAX_VIEW_BLOCKS - len(blocks) - 2
-        per_committee = max(4, room // max(1, len(watches)))
         for w in watches:
             code = w.committee.code
             part: list[Block] = [divider(), header(clip(f"{code} · {w.committee.name}", 150))]
-            limit = max(1, (per_committee - 6) // 3)
-            part += _home_group(
-                ":red_circle: Overdue",
-                w.overdue,
-                viewer,
-                limit,
-                f"`/lscb actions overdue committee {code}`",
-            )
-            part += _home_group(
-                ":zzz: Drifting",
-                w.drifting,
-                viewer,
-                limit,
-                f"`/lscb actions drift committee {code}`",
-            )
-            part += _home_group(
-                ":hourglass: Awaiting sign-off",
-                w.awaiting,
-                viewer,
-                limit,
-                f"`/lscb actions complete committee {code}`",
-            )
+            for sec in w.sections:
+                if not sec.total:
+                    continue
+                part.append(section(f"*{sec.title}* ({sec.total})"))
+                for action, brag in sec.rows:
+                    accessory = (
+                        None
+                        if redacted(action, viewer, False)
+                        else button("Open", ids.BUTTON_SHOW, action.ref)
+                    )
+                    part.append(section(action_line(action, brag, viewer), accessory))
+                if sec.total > len(sec.rows):
+                    part.append(context(f"…and {sec.total - len(sec.rows)} more: {sec.hint}"))
             if len(part) == 2:
-                part.append(section("Nothing overdue, drifting or awaiting sign-off."))
+                part.append(section("Nothing to report."))
             if len(blocks) + len(part) > MAX_VIEW_BLOCKS - 1:
                 blocks.append(context("More committees than fit here: use `/lscb actions`."))
                 break

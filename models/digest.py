@@ -8,13 +8,18 @@ section, soonest due first. `section_of` decides it in Python (the digest, over 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
-from models.brag import BragResult, BragWindow
-from models.schema import OPEN_STATUSES, Action, ActionEvent, Rating, Status
+from models.brag import BragResult, BragRules, BragWindow, brag_window, rate
+from models.permissions import Actor
+from models.queries import visibility_condition
+from models.schema import OPEN_STATUSES, Action, ActionEvent, Person, Rating, Status
 
 SIGNOFF = "signoff"
 CONCERN = "concern"
@@ -125,3 +130,76 @@ def reportable(w: BragWindow, since: datetime) -> ColumnElement[bool]:
         and_(dated, Action.last_update_at <= w.drifting_since),
         and_(is_open, moved_since(since)),
     )
+
+
+@dataclass(frozen=True)
+class CommitteeSections:
+    """One committee's digest sections for App Home: how many in each, and the first few."""
+
+    counts: dict[str, int]
+    rows: dict[str, list[tuple[Action, BragResult]]]
+
+
+def committee_sections(
+    s: Session,
+    committee_ids: Sequence[int],
+    now: datetime,
+    rules: BragRules,
+    viewer: Actor | None,
+    per_section: int,
+    since: datetime,
+) -> dict[int, CommitteeSections]:
+    """The digest's sections for these committees, as of `now`, in two statements whatever the
+    number of actions: counts by committee and section, then the soonest-due few of each."""
+    if not committee_ids:
+        return {}
+    w = brag_window(now, rules)
+    where: list[ColumnElement[bool]] = [
+        Action.committee_id.in_(list(committee_ids)),
+        reportable(w, since),
+    ]
+    visible = visibility_condition(viewer)
+    if visible is not None:
+        where.append(visible)
+    key = section_case(w, since).label("section")
+    counted = select(Action.committee_id, key).where(*where).subquery()
+    out: dict[int, CommitteeSections] = {cid: CommitteeSections({}, {}) for cid in committee_ids}
+    counts: Any = s.execute(
+        select(counted.c.committee_id, counted.c.section, func.count()).group_by(
+            counted.c.committee_id, counted.c.section
+        )
+    ).all()
+    for committee_id, section, n in counts:
+        if section is not None:
+            out[committee_id].counts[section] = n
+    rn = (
+        func.row_number()
+        .over(
+            partition_by=(Action.committee_id, key),
+            order_by=(Action.due_date.is_(None), Action.due_date, Action.number),
+        )
+        .label("rn")
+    )
+    ranked = select(Action.id, key, rn).where(*where).subquery()
+    firsts: Any = s.execute(
+        select(ranked.c.id, ranked.c.section).where(
+            ranked.c.rn <= per_section, ranked.c.section.is_not(None)
+        )
+    ).all()
+    placed: dict[int, str] = {action_id: section for action_id, section in firsts}
+    if not placed:
+        return out
+    rows = s.scalars(
+        select(Action)
+        .where(Action.id.in_(list(placed)))
+        .options(
+            joinedload(Action.review),
+            joinedload(Action.owner).raiseload(Person.roles),
+            joinedload(Action.committee),
+        )
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.number)
+    ).unique()
+    for a in rows:
+        if a.committee_id is not None and a.committee_id in out:
+            out[a.committee_id].rows.setdefault(placed[a.id], []).append((a, rate(a, now, rules)))
+    return out

@@ -10,7 +10,7 @@ import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -22,8 +22,8 @@ from bot import commands as cmd
 from bot.listeners.deps import Deps
 from jobs.owed import preview_digest
 from models import actions as ops
-from models import notices, themes
-from models.brag import BragResult, BragRules, rate
+from models import digest, notices, themes
+from models.brag import BragRules, rate
 from models.calendar import local_date
 from models.dates import DateError, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
@@ -598,29 +598,31 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
         committees = [c for c in all_committees(s) if actor.is_admin or c.id in actor.chairs]
         watches: list[bk.CommitteeWatch] = []
         if committees:
-            if len(committees) == 1:
-                rows = list_actions(
-                    s,
-                    ActionFilter(status="current", committee_code=committees[0].code),
-                    now,
-                    deps.rules,
-                    viewer=actor,
-                )
-            else:
-                rows = list_actions(
-                    s, ActionFilter(status="current"), now, deps.rules, viewer=actor
-                )
-            by_committee: dict[int | None, list[tuple[Action, BragResult]]] = {}
-            for row in rows:
-                by_committee.setdefault(row[0].committee_id, []).append(row)
+            # The weekly digest's sections, counted in the database; the first few of each.
+            since = now - timedelta(days=7)
+            per_section = 3 if len(committees) == 1 else 1
+            found = digest.committee_sections(
+                s, [c.id for c in committees], now, deps.rules, actor, per_section, since
+            )
+            names = {
+                "amber": deps.rules.amber_days,
+                "drift": deps.rules.drift_days,
+                "since": f"{local_date(since, deps.rules.tz):%d/%m/%Y}",
+            }
             for c in committees:
-                here = by_committee.get(c.id, [])
+                here = found[c.id]
                 watches.append(
                     bk.CommitteeWatch(
                         c,
-                        overdue=[r for r in here if r[1].overdue],
-                        drifting=[r for r in here if r[1].drifting and not r[1].overdue],
-                        awaiting=[r for r in here if r[1].awaiting_signoff],
+                        [
+                            bk.WatchSection(
+                                sec.title.format(**names),
+                                here.counts.get(sec.key, 0),
+                                here.rows.get(sec.key, []),
+                                f"`/lscb digest committee {c.code}`",
+                            )
+                            for sec in digest.SECTIONS
+                        ],
                     )
                 )
         mode = None

@@ -129,8 +129,45 @@ def test_app_home_shows_my_actions_and_my_committees(driver, session_factory, no
     text = json.dumps(home)
     assert home["type"] == "home" and ref in text and done not in text
     chair_home = json.dumps(driver.open_home(CHAIR))
-    assert "QAEC" in chair_home and "Awaiting sign-off" in chair_home and done in chair_home
+    assert "QAEC" in chair_home and "Needs your sign-off" in chair_home and done in chair_home
     # A form opened from Home republishes it on save.
     driver.press(OWNER, ids.BUTTON_NOTE, ref, from_home=True)
     driver.submit(OWNER, {"text": "from home"})
     assert len(driver.slack.calls_to("views.publish")) == 3
+
+
+def test_a_chairs_home_shows_the_digests_sections_each_action_once(driver, session_factory, now):
+    from datetime import date, timedelta
+
+    from models import actions as ops
+    from tests.conftest import actor
+
+    long_ago = now - timedelta(days=60)
+    concern = make_action(session_factory, long_ago, due=date(2026, 11, 2))  # overdue too
+    overdue = make_action(session_factory, long_ago, due=date(2026, 11, 9))
+    soon = make_action(session_factory, now, due=date(2026, 12, 4))
+    moved = make_action(session_factory, long_ago, due=date(2027, 3, 31))
+    stale = make_action(session_factory, long_ago, due=date(2027, 6, 30))
+    with session_factory.begin() as s:
+        ops.update(s, actor(session_factory, OWNER), concern, word="at-risk", now=now)
+        ops.change_due(
+            s, actor(session_factory, CHAIR), moved, when="30/04/2027", reason="x", now=now
+        )
+    home = driver.open_home(CHAIR)
+    texts = [b["text"]["text"] for b in home["blocks"] if b.get("type") == "section"]
+    where = {}
+    heading = None
+    for x in texts:
+        if x.startswith("*") and " (" in x and not x.startswith("*A-"):
+            heading = x.strip("*").split("* (")[0]
+        for ref in (concern, overdue, soon, moved, stale):
+            if f"*{ref}*" in x:
+                assert ref not in where
+                where[ref] = heading
+    assert where == {
+        concern: "Off track or at risk",
+        overdue: "Overdue",
+        soon: "Due in the next 14 days",
+        moved: "Dates moved since 18/11/2026",
+        stale: "No update for 30 days",
+    }
