@@ -8,12 +8,13 @@ section, soonest due first. `section_of` decides it in Python (the digest, over 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, or_, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from models.brag import BragResult, BragRules, BragWindow, brag_window, rate
@@ -81,10 +82,10 @@ def section_of(
 
 
 def moved_since(since: datetime) -> ColumnElement[bool]:
-    """The action's due date was changed (not first set) since `since`."""
-    return exists(
-        select(ActionEvent.id).where(
-            ActionEvent.action_id == Action.id,
+    """The action's due date was changed (not first set) since `since`: the recent moves are
+    read once, not per action."""
+    return Action.id.in_(
+        select(ActionEvent.action_id).where(
             ActionEvent.kind == "due",
             ActionEvent.before.is_not(None),
             ActionEvent.at >= since,
@@ -132,6 +133,17 @@ def reportable(w: BragWindow, since: datetime) -> ColumnElement[bool]:
     )
 
 
+@dataclass
+class _Probe:
+    """The columns `rate` reads, for rating narrow rows."""
+
+    status: Status
+    owner_rating: Rating | None
+    due_date: date | None
+    owner_id: int | None
+    last_update_at: datetime
+
+
 @dataclass(frozen=True)
 class CommitteeSections:
     """One committee's digest sections for App Home: how many in each, and the first few."""
@@ -161,32 +173,60 @@ def committee_sections(
     visible = visibility_condition(viewer)
     if visible is not None:
         where.append(visible)
-    key = section_case(w, since).label("section")
-    counted = select(Action.committee_id, key).where(*where).subquery()
-    out: dict[int, CommitteeSections] = {cid: CommitteeSections({}, {}) for cid in committee_ids}
-    counts: Any = s.execute(
-        select(counted.c.committee_id, counted.c.section, func.count()).group_by(
-            counted.c.committee_id, counted.c.section
+    # One narrow pass over the reportable rows (the covering index serves it), rated in Python
+    # with a memo: most actions share a status, rating, due date and drift.
+    moved = set(
+        s.scalars(
+            select(ActionEvent.action_id).where(
+                ActionEvent.kind == "due", ActionEvent.before.is_not(None), ActionEvent.at >= since
+            )
         )
-    ).all()
-    for committee_id, section, n in counts:
-        if section is not None:
-            out[committee_id].counts[section] = n
-    rn = (
-        func.row_number()
-        .over(
-            partition_by=(Action.committee_id, key),
-            order_by=(Action.due_date.is_(None), Action.due_date, Action.number),
-        )
-        .label("rn")
     )
-    ranked = select(Action.id, key, rn).where(*where).subquery()
-    firsts: Any = s.execute(
-        select(ranked.c.id, ranked.c.section).where(
-            ranked.c.rn <= per_section, ranked.c.section.is_not(None)
+    # Raw values (no per-row type conversion): the thresholds are compared in the database.
+    rows_in: Any = (
+        s.connection()
+        .execute(
+            select(
+                Action.id,
+                Action.committee_id,
+                type_coerce(Action.status, String()),
+                type_coerce(Action.owner_rating, String()),
+                type_coerce(Action.due_date, String()),
+                Action.owner_id.is_(None),
+                Action.last_update_at <= w.drifting_since,
+                and_(Action.signed_off_at.is_not(None), Action.signed_off_at >= since),
+                Action.number,
+            ).where(*where)
         )
-    ).all()
-    placed: dict[int, str] = {action_id: section for action_id, section in firsts}
+        .all()
+    )
+    memo: dict[tuple[Any, ...], str | None] = {}
+    drift = timedelta(days=rules.drift_days)
+    grouped: dict[tuple[int, str], list[tuple[Any, int, int]]] = {}
+    for aid, cid, status, rating, due, no_owner, drifting, signed, number in rows_in:
+        k = (status, rating, due, bool(no_owner), bool(drifting), bool(signed), aid in moved)
+        section = memo.get(k, "?")
+        if section == "?":
+            day = date.fromisoformat(due) if isinstance(due, str) else due
+            probe = _Probe(
+                Status(status),
+                Rating(rating) if rating else None,
+                day,
+                None if no_owner else 0,
+                now - drift if drifting else now,
+            )
+            r = rate(probe, now, rules)
+            section = memo[k] = section_of(
+                probe.status, probe.owner_rating, r, now if signed else None, aid in moved, since
+            )
+        if section is not None:
+            grouped.setdefault((cid, section), []).append((str(due or "9999"), number, aid))
+    out: dict[int, CommitteeSections] = {cid: CommitteeSections({}, {}) for cid in committee_ids}
+    placed: dict[int, str] = {}
+    for (cid, section), found in grouped.items():
+        out[cid].counts[section] = len(found)
+        for _, _, aid in heapq.nsmallest(per_section, found):
+            placed[aid] = section
     if not placed:
         return out
     rows = s.scalars(
