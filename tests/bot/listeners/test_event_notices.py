@@ -254,3 +254,44 @@ def test_confidential_actions_are_told_only_to_those_who_may_see_them(
         assert events.dms(other) == []
     posted = [m for m in events.slack.messages() if not m.ephemeral]
     assert all(m.channel.startswith("D") for m in posted)  # never a channel
+
+
+def test_done_from_a_reminder_updates_that_message_and_drops_only_its_buttons(
+    driver: SlackDriver, events: Events, session_factory, now
+):
+    from datetime import date
+
+    created = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    first = make_action(session_factory, created, due=date(2026, 12, 14))
+    second = make_action(session_factory, created, due=date(2026, 12, 21))
+    lease = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
+    dispatcher = Dispatcher(session_factory, events.client, lease_clock=lease, min_interval=0)
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    run_job(
+        "reminders",
+        session_factory,
+        events.client,
+        FixedClock(monday),
+        BragRules(),
+        dispatcher=dispatcher,
+    )
+    [reminder] = events.dms(OWNER)
+    assert labels(reminder) == ["Update", "Done", "Change date"] * 2
+    driver.clock.set(monday + timedelta(hours=1))
+    driver.press(OWNER, ids.BUTTON_DONE, first, message=reminder)
+    out = driver.submit(OWNER, {"evidence": "guidance published"})
+    assert out.ack == {}
+    [reminder] = events.dms(OWNER)  # no new message: the reminder itself says what happened
+    assert reminder.edits == 1
+    assert f"{first} is complete and awaits sign-off." in text_of(reminder)
+    buttons = [
+        (e["text"]["text"], e["value"])
+        for b in reminder.blocks
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    ]
+    assert buttons == [("Update", second), ("Done", second), ("Change date", second)]
+    # The chair's copy is their own: Sign off / Reopen, not the owner's buttons.
+    events.run(monday + timedelta(hours=1, minutes=5))
+    [to_chair] = events.dms(CHAIR)
+    assert labels(to_chair) == ["Sign off", "Reopen"]
