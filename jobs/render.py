@@ -16,7 +16,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.ids import BUTTON_DONE, BUTTON_DUE, BUTTON_REOPEN, BUTTON_SIGNOFF, BUTTON_UPDATE
+from bot.ids import (
+    BUTTON_DONE,
+    BUTTON_DUE,
+    BUTTON_REOPEN,
+    BUTTON_SHOW,
+    BUTTON_SIGNOFF,
+    BUTTON_UPDATE,
+)
 from models import digest
 from models.brag import BRAG_ORDER, Brag, BragResult
 from models.calendar import local_date
@@ -224,7 +231,18 @@ def chair_escalation(
                 [
                     *lead,
                     section(f"*{a.ref}* {esc(short(a.text, 600))}\n{esc(_overdue_detail(a, r))}"),
-                    buttons(a.ref),
+                    # The chair's own buttons: the card, with what the chair may do.
+                    {
+                        "type": "actions",
+                        "elements": [
+                            {
+                                "type": "button",
+                                "text": {"type": "plain_text", "text": "Open"},
+                                "action_id": BUTTON_SHOW,
+                                "value": a.ref,
+                            }
+                        ],
+                    },
                 ]
             )
             lead = []

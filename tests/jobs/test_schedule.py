@@ -158,6 +158,8 @@ def test_with_no_chair_in_slack_the_admins_hear_the_chair_escalation_once_a_week
         assert any("No committee" in x for x in texts)
         shown = str(message.blocks)
         assert chairless in shown and no_committee in shown and chaired not in shown
+        # A chair's (or admin's) escalation carries their buttons, not the owner's.
+        assert {a for a, _ in button_values(message)} == {"lscb_show"}
     for offset in range(1, 8):  # one direct message a week, and each action once
         assert runner.run("escalations", now + timedelta(days=offset)).owed == 0
 
