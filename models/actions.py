@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused, clean_text, typed
-from models.org import owners_set_dates
+from models.org_settings import owners_set_dates
 from models.people import person_by_slack_id
 from models.permissions import (
     FROM_STATUSES,

@@ -32,6 +32,8 @@ KIND_WORDS = {
     "evidence": "evidence added",
     "rejected": "evidence set aside",
     "source": "source",
+    "due_request": "new due date requested",
+    "due_declined": "new due date declined",
 }
 
 _STATUS_WORDS = {s.value: s.label for s in Status}
@@ -60,7 +62,7 @@ def value_words(kind: str, value: str | None, names: Mapping[str, str]) -> str |
     """A stored before/after value in people's words."""
     if value is None or value == "":
         return None
-    if kind == "due":
+    if kind in ("due", "due_request", "due_declined"):
         return day_first(value)
     if kind == "assigned":
         return " / ".join(person_words(p.strip(), names) for p in value.split(" / "))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.actions import owner_label, record_event
+from models.org_settings import DATE_CHANGES
 from models.permissions import Actor
 from models.schema import Action, Committee, OrgSetting, Person, RoleAssignment, RoleKind, Status
 from models.themes import ThemeSpec, apply_themes, read_theme_tables
@@ -32,7 +33,7 @@ TOP_KEYS = {
     "reminder_day",
     "theme",
 }
-DATE_CHANGES = ("chair-approves", "owner-sets")  # the first is the default
+
 COMMITTEE_KEYS = {"code", "name", "channel", "chairs", "aliases", "digest_day", "digest_time"}
 PERSON_KEYS = {"slack_id", "name", "agency", "email"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -432,13 +433,3 @@ def _drop_people(s: Session, gone: list[Person], summary: OrgSummary, now: datet
 def board_channel(s: Session) -> str | None:
     row = s.get(OrgSetting, "board_channel")
     return row.value if row else None
-
-
-def org_setting(s: Session, key: str, default: str) -> str:
-    row = s.get(OrgSetting, key)
-    return row.value if row else default
-
-
-def owners_set_dates(s: Session) -> bool:
-    """`date_changes = "owner-sets"`: an owner's new due date applies at once."""
-    return org_setting(s, "date_changes", DATE_CHANGES[0]) == "owner-sets"

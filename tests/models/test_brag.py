@@ -188,7 +188,7 @@ def test_a_due_date_on_a_bank_holiday_counts_from_the_next_working_day_everywher
     from datetime import UTC, date, datetime
     from types import SimpleNamespace
 
-    from jobs.owed import reminder_reason
+    from jobs.owed import as_of, reminder_reason
     from models.brag import rate
     from models.schema import Status
 
@@ -205,5 +205,8 @@ def test_a_due_date_on_a_bank_holiday_counts_from_the_next_working_day_everywher
     on_4th = rate(a, datetime(2027, 1, 4, 10, tzinfo=UTC))  # type: ignore[arg-type]
     assert on_4th.overdue and on_4th.working_days_overdue == 3  # 30th, 31st, 4th (1st: holiday)
     assert on_4th.reasons[0] == "overdue since 29/12/2026 (due 25/12/2026, not a working day)"
-    assert reminder_reason(due, date(2027, 1, 4)) is None  # six days: not a week yet
-    assert reminder_reason(due, date(2027, 1, 5)) == "overdue by 7 days"
+    # The weekly reminder (Monday 4th) counts from the 29th; Tuesday 5th is no reminder day.
+    assert reminder_reason(due, date(2026, 12, 29), weekly=False) == "due today"
+    assert reminder_reason(due, date(2027, 1, 4)) == "overdue"
+    assert as_of(due, date(2027, 1, 4)) == "overdue by 6 days"
+    assert reminder_reason(due, date(2027, 1, 5), weekly=False) is None

@@ -94,7 +94,7 @@ def test_missing_file_says_so(tmp_path) -> None:
 def test_date_changes_and_reminder_day_are_read_with_their_defaults(
     session_factory, tmp_path
 ) -> None:
-    from models.org import org_setting, owners_set_dates
+    from models.org_settings import org_setting, owners_set_dates
 
     with session_factory.begin() as s:
         apply_org(s, read_org_file(EXAMPLE_ORG))
