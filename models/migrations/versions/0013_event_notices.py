@@ -1,7 +1,7 @@
 """event notices: each person's choice of how they hear, and owners' date requests
 
 Revision ID: 0013_event_notices
-Revises: 0015_slack_deliveries
+Revises: 0017_themes
 Create Date: 2026-12-01 11:10:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import models.schema
 
 revision: str = '0013_event_notices'
-down_revision: str | None = '0015_slack_deliveries'
+down_revision: str | None = '0017_themes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
