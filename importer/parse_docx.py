@@ -7,7 +7,8 @@ from typing import Any
 
 from importer.errors import ImportFileError, require_zip_package
 from importer.model import ParsedIndex
-from importer.structure import Line, parse_lines
+from importer.labels import EXPECTED_LABELS, canonical, whole_label
+from importer.structure import Line, TableReader, parse_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -62,11 +63,33 @@ class _Numbering:
         return str(self.counters[key])
 
 
+def _bold_label(paragraph: Any) -> str | None:
+    """ "Review type Audit" where "Review type" is bold: the text with the label's colon put in."""
+    runs = list(paragraph.runs)
+    bold = ""
+    for k, run in enumerate(runs):
+        if not run.text.strip():
+            bold += run.text
+            continue
+        if not run.bold:
+            if not bold.strip():
+                return None
+            field = whole_label(bold)
+            rest = "".join(r.text for r in runs[k:]).strip(" :\t")
+            if field is None or not rest:
+                return None
+            return f"{canonical(field)} {rest}"
+        bold += run.text
+    return None
+
+
 def _paragraph_lines(paragraph: Any, numbering: _Numbering, out: list[Line]) -> None:
     text = paragraph.text.replace("\u00a0", " ")
     style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
     marker = numbering.marker(paragraph)
     heading = style.startswith(("heading", "title"))
+    if marker is None and not heading and "\n" not in text:
+        text = _bold_label(paragraph) or text
     parts = [p.strip() for p in text.split("\n")]
     first = True
     for part in parts:
@@ -77,28 +100,47 @@ def _paragraph_lines(paragraph: Any, numbering: _Numbering, out: list[Line]) -> 
     out.append(Line("", lineno=len(out) + 1))
 
 
+def _cell_lines(cell: Any, numbering: _Numbering) -> list[Line]:
+    lines: list[Line] = []
+    for paragraph in cell.paragraphs:
+        _paragraph_lines(paragraph, numbering, lines)
+    for nested in cell.tables:  # a table inside a cell: read as the cell's own lines
+        for row in nested.rows:
+            for inner in row.cells:
+                lines.extend(_cell_lines(inner, numbering))
+    return lines
+
+
 def docx_lines(document: Any) -> tuple[list[Line], int]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     numbering = _Numbering(document)
-    lines: list[Line] = []
+    reader = TableReader()
     tables = 0
     for block in document.element.body.iterchildren():
         if block.tag == f"{_W}p":
+            lines: list[Line] = []
             _paragraph_lines(Paragraph(block, document), numbering, lines)
+            for line in lines:
+                reader.line(line)
         elif block.tag == f"{_W}tbl":
             tables += 1
             table = Table(block, document)
+            # A merged cell is returned once per grid cell it spans; the set holds the elements
+            # themselves (not their ids, which Python reuses once a proxy is freed).
+            seen: set[Any] = set()
+            rows = []
             for row in table.rows:
-                seen: set[int] = set()
+                cells = []
                 for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue  # a merged cell is returned once per grid column it spans
-                    seen.add(id(cell._tc))
-                    for paragraph in cell.paragraphs:
-                        _paragraph_lines(paragraph, numbering, lines)
-    return lines, tables
+                    if cell._tc in seen:
+                        continue
+                    seen.add(cell._tc)
+                    cells.append(_cell_lines(cell, numbering))
+                rows.append(cells)
+            reader.table(rows)
+    return reader.lines(), tables
 
 
 def parse_docx(path: str | Path) -> ParsedIndex:
@@ -113,14 +155,9 @@ def parse_docx(path: str | Path) -> ParsedIndex:
             path, f"the Word document cannot be read ({type(exc).__name__})"
         ) from None
     lines, tables = docx_lines(document)
-    if not tables:
-        raise ImportFileError(
-            path, "the Word document has no tables (an index keeps each review in a table)"
-        )
     index = ParsedIndex()
     parse_lines(lines, index)
     if not index.reviews:
-        raise ImportFileError(
-            path, 'no review entries found in its tables (expected a "Type of Review:" cell)'
-        )
+        where = "in its tables" if tables else "(it has no tables, and no paragraph starts with one)"
+        raise ImportFileError(path, f"no review entries found {where}; {EXPECTED_LABELS}")
     return index

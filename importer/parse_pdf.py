@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from importer.errors import ImportFileError
 from importer.model import ParsedIndex
-from importer.structure import Line, parse_lines
+from importer.labels import EXPECTED_LABELS
+from importer.parse_text import text_lines
+from importer.structure import Line, TableReader, parse_lines
 
 _PAGE_NUMBER = re.compile(
     r"^(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?$", re.I
@@ -36,53 +39,75 @@ def _cell_lines(page: Any, box: tuple[float, float, float, float]) -> list[tuple
     return out
 
 
-Item = tuple[float, list[tuple[str, bool]], bool]
+@dataclass
+class _Item:
+    top: float
+    lines: list[tuple[str, bool]] = field(default_factory=list)
+    margin: bool = False  # outside any table in the top or bottom tenth: headers, footers
+    rows: list[list[list[tuple[str, bool]]]] | None = None  # a table, cell by cell
 
 
-def _page_items(page: Any) -> list[Item]:
-    """Blocks of lines on a page, in reading order: table cells and text outside tables.
-
-    The flag says whether the block sits in the top or bottom tenth of the page, outside any
-    table, where running headers and footers are.
-    """
-    items: list[Item] = []
+def _page_items(page: Any) -> tuple[list[_Item], int]:
+    """Tables (row by row, cell by cell) and the lines outside them, in reading order."""
+    items: list[_Item] = []
     boxes = []
     for table in page.find_tables():
         boxes.append(table.bbox)
+        rows = []
         for row in table.rows:
-            for cell in row.cells:
-                if cell is None:
-                    continue
-                items.append((cell[1] + cell[0] / 10000, _cell_lines(page, cell), False))
+            cells = [_cell_lines(page, cell) for cell in row.cells if cell is not None]
+            rows.append(cells)
+        items.append(_Item(table.bbox[1], rows=rows))
     outside = page.filter(
         lambda obj: not any(_inside(obj, b) for b in boxes) if "x0" in obj else True
     )
     width, height = float(page.width), float(page.height)
     for ln in outside.extract_text_lines(layout=False, strip=True):
         margin = ln["top"] < height * 0.1 or ln["bottom"] > height * 0.9
-        items.append((ln["top"], [(ln["text"], ln["x1"] >= width * 0.8)], margin))
-    items.sort(key=lambda item: item[0])
-    return items
+        items.append(_Item(ln["top"], [(ln["text"], ln["x1"] >= width * 0.8)], margin))
+    items.sort(key=lambda item: item.top)
+    return items, len(boxes)
 
 
-def pdf_lines(pdf: Any) -> list[Line]:
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text)
+
+
+def pdf_lines(pdf: Any) -> list[Line] | None:
+    """The PDF's lines with its tables in the canonical label form; None when it has no tables
+    (then its text is read as the text reader reads a text file)."""
     pages = [_page_items(p) for p in pdf.pages]
+    if not any(n for _, n in pages):
+        return None
     # Running headers and footers: the first or last line of a page seen again on other pages.
     edges: Counter[str] = Counter()
-    for items in pages:
-        for t in {t for _, block, margin in items if margin for t, _ in block}:
-            edges[re.sub(r"\d+", "#", t)] += 1
+    for items, _ in pages:
+        for t in {t for it in items if it.margin for t, _ in it.lines}:
+            edges[_shape(t)] += 1
     furniture = {k for k, n in edges.items() if n >= 2 and len(pages) >= 2}
-    lines: list[Line] = []
-    for items in pages:
-        for _, block, margin in items:
-            for text, full in block:
-                shape = re.sub(r"\d+", "#", text)
-                if margin and (_PAGE_NUMBER.match(text) or shape in furniture):
+    reader = TableReader()
+    count = 0
+
+    def line(text: str, full: bool) -> Line:
+        nonlocal count
+        count += 1
+        return Line(text.strip(), None, full, False, count)
+
+    for items, _ in pages:
+        for it in items:
+            if it.rows is not None:
+                reader.table([[[line(t, f) for t, f in cell] for cell in row] for row in it.rows])
+                continue
+            for text, full in it.lines:
+                if it.margin and (_PAGE_NUMBER.match(text) or _shape(text) in furniture):
                     continue
-                lines.append(Line(text.strip(), None, full, False, len(lines) + 1))
-            lines.append(Line("", lineno=len(lines) + 1))
-    return lines
+                reader.line(line(text, full))
+            reader.line(Line(""))
+    return reader.lines()
+
+
+def _text_of(pdf: Any) -> str:
+    return "\f".join(page.extract_text() or "" for page in pdf.pages)
 
 
 def parse_pdf(path: str | Path) -> ParsedIndex:
@@ -97,6 +122,7 @@ def parse_pdf(path: str | Path) -> ParsedIndex:
     try:
         with pdfplumber.open(str(path)) as pdf:
             lines = pdf_lines(pdf)
+            text = _text_of(pdf) if lines is None else ""
     except ImportFileError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for broken or locked files
@@ -106,12 +132,13 @@ def parse_pdf(path: str | Path) -> ParsedIndex:
                 path, "the PDF is password-protected; save an unlocked copy"
             ) from None
         raise ImportFileError(path, "the PDF is damaged and cannot be read") from None
+    if lines is None:
+        # No tables: the page text, laid out as printed, read as the text reader reads a file.
+        lines = text_lines(text)
     if not any(ln.text for ln in lines):
         raise ImportFileError(path, "the PDF has no text to read (is it a scanned image?)")
     index = ParsedIndex()
     parse_lines(lines, index)
     if not index.reviews:
-        raise ImportFileError(
-            path, 'no review entries found (expected "Type of Review:" or "Review / Activity:")'
-        )
+        raise ImportFileError(path, f"no review entries found; {EXPECTED_LABELS}")
     return index

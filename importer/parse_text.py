@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from importer.errors import ImportFileError
+from importer.labels import EXPECTED_LABELS
 from importer.model import ParsedIndex
 from importer.structure import Line, parse_lines
 
@@ -136,7 +137,5 @@ def parse_text(path: str | Path) -> ParsedIndex:
     text = decode(path, path.read_bytes(), warnings)
     index = parse_text_content(text, warnings)
     if not index.reviews:
-        raise ImportFileError(
-            path, 'no review entries found (expected "Type of Review:" or "Review / Activity:")'
-        )
+        raise ImportFileError(path, f"no review entries found; {EXPECTED_LABELS}")
     return index

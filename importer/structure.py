@@ -11,6 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from importer import statements as st
+from importer.labels import (
+    ALTERNATIONS,
+    ORDER,
+    SINGLE_LINE,
+    canonical,
+    leading_label,
+    whole_label,
+)
 from importer.model import ParsedActivity, ParsedFinding, ParsedIndex, ParsedReview
 
 
@@ -61,20 +69,19 @@ def with_marker(line: Line) -> Line:
 
 # ---------------------------------------------------------------- labels
 
-_START = re.compile(r"^(?:type\s+of\s+review|review\s*/\s*activity|type\s+of\s+activity)\s*:", re.I)
-_NAME = re.compile(r"\b(?:name|source)\s*:", re.I)
-_DATE = re.compile(r"^(?:date\s*(?:/\s*period\s+covered)?|period\s+covered)\s*:", re.I)
-_OVERVIEW = re.compile(
-    r"^(?:case\s+)?overview\s*(?:/\s*methodology)?\s*:|^(?:case\s+)?methodology\s*:", re.I
-)
+_START = re.compile(rf"^(?:{ALTERNATIONS['type']})\s*:", re.I)
+# Inside a header line ("Type of Review: Audit Name: …") only these name labels are looked for:
+# "Review:" would split "Thematic Review Name:" in the wrong place.
+_NAME = re.compile(r"\b(?:name|title|source)\s*:", re.I)
+_NAME_AT_START = re.compile(rf"^(?:{ALTERNATIONS['name']})\s*:", re.I)
+_DATE = re.compile(rf"^(?:{ALTERNATIONS['date']})\s*:", re.I)
+_OVERVIEW = re.compile(rf"^(?:{ALTERNATIONS['overview']})\s*:", re.I)
 _FINDINGS = re.compile(
     r"^summary\s+of\s+findings\s*(?:/\s*learning)?\s*:?|^summary\s+of\s+learning\s*:?"
-    r"|^summary\s*:?\s*$|^findings\s*/\s*learning\s*:|^key\s+findings\s*:",
+    rf"|^(?:{ALTERNATIONS['findings']})\s*(?::|$)",
     re.I,
 )
-_ACTIVITY = re.compile(
-    r"^improvement\s+(?:activity|activities|actions?)\s*(?::|$)|^actions?\s+taken\s*:", re.I
-)
+_ACTIVITY = re.compile(rf"^(?:{ALTERNATIONS['activities']})\s*(?::|$)", re.I)
 
 _TERMINAL = tuple(".!?:;)")
 # The house style heads each group of entries "Learning from …" (Audit, Reviews, CDOP, …).
@@ -253,6 +260,180 @@ def paragraphs(lines: Sequence[Line]) -> str:
     return "\n".join(u.text for u in units(lines))
 
 
+# ---------------------------------------------------------------- tables
+
+Cell = Sequence[Line]
+
+
+def _filled(cell: Cell) -> list[Line]:
+    return [ln for ln in cell if not ln.blank]
+
+
+def _label_cell(cell: Cell) -> str | None:
+    """The field a cell names when it holds a label and nothing else (wrapped lines joined)."""
+    lines = _filled(cell)
+    if not lines or len(lines) > 3:
+        return None
+    return whole_label(" ".join(ln.text for ln in lines))
+
+
+def _cell_pairs(cell: Cell) -> list[tuple[str | None, list[Line]]]:
+    """A cell's lines split where a label starts: "Type of Review: Single" / "Agency" is one
+    pair; a label wrapped over two lines ("Type of" / "Review: Audit") is found too."""
+    lines = _filled(cell)
+    out: list[tuple[str | None, list[Line]]] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        found = leading_label(line.text)
+        used = 1
+        if found is None and k + 1 < len(lines):
+            joined = f"{line.text} {lines[k + 1].text}"
+            two = leading_label(joined)
+            if two is not None and joined.find(":") > len(line.text):
+                found, used = two, 2
+        if found is None and k == 0 and len(lines) > 1:
+            field = whole_label(line.text)  # "Case Overview" on a line of its own, value below
+            if field is not None:
+                found = (field, "")
+        if found is None:
+            if out:
+                out[-1][1].append(line)
+            else:
+                out.append((None, [line]))
+            k += 1
+            continue
+        field, rest = found
+        src = lines[k + used - 1]
+        value = [Line(rest, None, src.full, False, src.lineno)] if rest else []
+        out.append((field, value))
+        k += used
+    return out
+
+
+@dataclass
+class _Record:
+    fields: dict[str, list[Line]] = field(default_factory=dict)
+    last: str | None = None
+
+
+class TableReader:
+    """Turns the tables of a Word or PDF index into entries in the canonical line form.
+
+    A label may stand in the cell with its value ("Name: …"), in the cell to its left, or in
+    the row above (a row of labels over rows of values, one entry a row). Whatever the layout,
+    each entry comes out as "Type of Review: …", "Name: …", "Date: …", then the overview,
+    findings and activities, each under its canonical label, so that the line rules read it.
+    """
+
+    def __init__(self) -> None:
+        self.out: list[Line] = []
+        self.record: _Record | None = None
+
+    # Lines from outside any table end the entry being built.
+    def line(self, line: Line) -> None:
+        self.flush()
+        self.out.append(line)
+
+    def _add(self, field_: str, lines: Sequence[Line]) -> None:
+        rec = self.record
+        if rec is None or field_ in rec.fields or (field_ == "type" and rec.fields):
+            self.flush()
+            rec = self.record = _Record()
+        rec.fields[field_] = list(lines)
+        rec.last = field_
+
+    def _loose(self, lines: Sequence[Line]) -> None:
+        rec = self.record
+        if rec is not None and rec.last is not None:
+            bucket = rec.fields[rec.last]
+            if bucket:
+                bucket.append(Line("", lineno=lines[0].lineno if lines else 0))
+            bucket.extend(lines)
+        else:
+            self.out.extend(lines)
+            self.out.append(Line(""))
+
+    def table(self, rows: Sequence[Sequence[Cell]]) -> None:
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            kinds = [_label_cell(c) for c in row]
+            filled = [j for j, c in enumerate(row) if _filled(c)]
+            if filled and all(kinds[j] for j in filled) and i + 1 < len(rows):
+                k = i + 1
+                while k < len(rows) and not any(
+                    _label_cell(c) or (_cell_pairs(c)[:1] and _cell_pairs(c)[0][0])
+                    for c in rows[k]
+                ):
+                    values = rows[k]
+                    pairs = [
+                        (kinds[j], values[j])
+                        for j in filled
+                        if j < len(values) and _filled(values[j])
+                    ]
+                    if len(filled) > 1:
+                        self.flush()  # a row of labels over rows of values: one entry a row
+                    for f, cell in pairs:
+                        assert f is not None
+                        self._add(f, _filled(cell))
+                    k += 1
+                if k > i + 1:
+                    i = k
+                    continue
+            j = 0
+            while j < len(row):
+                f = kinds[j]
+                if f is not None:
+                    values: list[Line] = []
+                    j += 1
+                    while j < len(row) and kinds[j] is None:
+                        if values and _filled(row[j]):
+                            values.append(Line(""))
+                        values.extend(_filled(row[j]))
+                        j += 1
+                    self._add(f, values)
+                    continue
+                for pf, lines in _cell_pairs(row[j]):
+                    if pf is None:
+                        self._loose(lines)
+                    else:
+                        self._add(pf, lines)
+                j += 1
+            i += 1
+
+    def flush(self) -> None:
+        rec, self.record = self.record, None
+        if rec is None or not rec.fields:
+            return
+        fields = rec.fields
+        entry = "type" in fields or len(fields) >= 2
+        if not entry:
+            (only,) = fields
+            self.out.append(Line(canonical(only)))
+            self.out.extend(fields[only])
+            self.out.append(Line(""))
+            return
+        first = next((ln.lineno for v in fields.values() for ln in v if ln.lineno), 0)
+        for f in ORDER:
+            if f not in fields and f != "type":
+                continue
+            value = fields.get(f, [])
+            if f in SINGLE_LINE:
+                text = " ".join(ln.text for ln in value if not ln.blank)
+                self.out.append(Line(f"{canonical(f)} {text}".strip(), lineno=first))
+            else:
+                self.out.append(Line(canonical(f), lineno=first))
+                self.out.extend(value)
+        self.out.append(Line(""))
+
+    def lines(self) -> list[Line]:
+        self.flush()
+        for n, line in enumerate(self.out, start=1):
+            line.lineno = line.lineno or n
+        return self.out
+
+
 # ---------------------------------------------------------------- entries
 
 KNOWN_TYPES = (
@@ -303,11 +484,14 @@ def _split_header(header: list[Line]) -> tuple[str, str]:
     if not texts:
         return "", ""
     texts[0] = _START.sub("", texts[0]).strip()
-    name_at = next((i for i, t in enumerate(texts) if _NAME.search(t)), None)
-    if name_at is None:
+    name_at, m = None, None
+    for i, t in enumerate(texts):
+        m = (_NAME_AT_START.match(t) if i else None) or _NAME.search(t)
+        if m is not None:
+            name_at = i
+            break
+    if name_at is None or m is None:
         return " ".join(texts).strip(), ""
-    m = _NAME.search(texts[name_at])
-    assert m is not None
     type_parts = [*texts[:name_at], texts[name_at][: m.start()]]
     name_parts = [texts[name_at][m.end() :], *texts[name_at + 1 :]]
     type_text = " ".join(p.strip() for p in type_parts if p.strip())

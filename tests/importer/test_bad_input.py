@@ -38,12 +38,14 @@ def test_binary_junk(tmp_path: Path) -> None:
     assert "not a PDF" in refused(pdf)
 
 
-def test_docx_without_tables(tmp_path: Path) -> None:
+def test_docx_without_entries(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     d = docx.Document()
-    d.add_paragraph("Type of Review: Audit Name: Not in a table")
+    d.add_paragraph("Minutes of the meeting held on Tuesday")
     d.save(str(path))
-    assert "no tables" in refused(path)
+    message = refused(path)
+    assert "no review entries" in message and "no tables" in message
+    assert "Type of Review" in message and "Improvement Activity" in message
 
 
 def test_damaged_pdf(tmp_path: Path) -> None:
