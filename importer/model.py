@@ -36,6 +36,13 @@ class ParsedActivity:
     findings: list[str] = field(default_factory=list)
     # Trackers only: the review the row names, as written (None when blank or no such column).
     review: str | None = None
+    # Trackers only: the owner's own rating a RAG column or a tick column gives on the first
+    # import ("on_track", "at_risk", "off_track").
+    rating: str | None = None
+    # How the board will know the action worked ("How it will be measured", "Success criteria",
+    # "Outcome expected"): never evidence of completion.
+    measure: str | None = None
+    line: int = 0  # the row or line it was read from, for messages
 
 
 @dataclass
@@ -56,8 +63,12 @@ class ParsedReview:
 class ColumnReport:
     mapped: dict[str, str] = field(default_factory=dict)  # header as written -> field
     ignored: list[str] = field(default_factory=list)
-    # Recognised but never imported as truth because the app derives them (BRAG).
+    # BRAG / RAG columns: read on a row's first import only (the app derives BRAG after that).
     derived: list[str] = field(default_factory=list)
+    # Where the rows' review came from when no column names one ("sheet", or the file's name).
+    review_from: str | None = None
+    skipped_sheets: list[str] = field(default_factory=list)  # "Key (no actions)"
+    sheets: list[str] = field(default_factory=list)  # sheets read
 
 
 @dataclass

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from importer.errors import ImportFileError
 from importer.model import ParsedIndex
 
 
-def parse_file(path: str | Path) -> ParsedIndex:
+def parse_file(
+    path: str | Path, *, today: date | None = None, columns: Mapping[str, str] | None = None
+) -> ParsedIndex:
+    """Read an index or tracker. `today` is the importer's day (dates before it are warned
+    about, "end of March" is read from it); `columns` names a tracker's columns by field."""
     from importer.parse_docx import parse_docx
     from importer.parse_pdf import parse_pdf
     from importer.parse_sheet import parse_csv, parse_xlsx
@@ -27,25 +33,39 @@ def parse_file(path: str | Path) -> ParsedIndex:
     if not head.strip() and path.stat().st_size < 4096 and not path.read_bytes().strip():
         raise ImportFileError(path, "the file is empty")
     suffix = path.suffix.lower()
+    kind = "text"
     if head.startswith(b"%PDF"):
-        return parse_pdf(path)
-    if head.startswith(b"PK"):
+        kind = "pdf"
+    elif head.startswith(b"PK"):
         names = zipfile.ZipFile(path).namelist() if zipfile.is_zipfile(path) else []
         if any(n.startswith("word/") for n in names):
-            return parse_docx(path)
-        if any(n.startswith("xl/") for n in names):
-            return parse_xlsx(path)
-        raise ImportFileError(
-            path, "a zip file that is neither a Word document nor an Excel workbook"
-        )
-    if suffix == ".pdf":
-        return parse_pdf(path)
-    if suffix in (".docx", ".docm"):
-        return parse_docx(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return parse_xlsx(path)
-    if suffix in (".doc", ".xls"):
+            kind = "docx"
+        elif any(n.startswith("xl/") for n in names):
+            kind = "xlsx"
+        else:
+            raise ImportFileError(
+                path, "a zip file that is neither a Word document nor an Excel workbook"
+            )
+    elif suffix == ".pdf":
+        kind = "pdf"
+    elif suffix in (".docx", ".docm"):
+        kind = "docx"
+    elif suffix in (".xlsx", ".xlsm"):
+        kind = "xlsx"
+    elif suffix in (".doc", ".xls"):
         raise ImportFileError(path, f"old binary {suffix} files are not read; save it as {suffix}x")
-    if suffix in (".csv", ".tsv"):
-        return parse_csv(path)
-    return parse_text(path)
+    elif suffix in (".csv", ".tsv"):
+        kind = "csv"
+    if kind == "xlsx":
+        return parse_xlsx(path, today, columns)
+    if kind == "csv":
+        return parse_csv(path, today, columns)
+    if columns:
+        raise ImportFileError(
+            path, "--columns names a tracker's columns (.xlsx, .csv); this file is an index"
+        )
+    if kind == "pdf":
+        return parse_pdf(path, today)
+    if kind == "docx":
+        return parse_docx(path, today)
+    return parse_text(path, today)

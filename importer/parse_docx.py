@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from importer.errors import ImportFileError, require_zip_package
-from importer.model import ParsedIndex
 from importer.labels import EXPECTED_LABELS, canonical, whole_label
+from importer.model import ParsedIndex
 from importer.structure import Line, TableReader, parse_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -143,7 +144,7 @@ def docx_lines(document: Any) -> tuple[list[Line], int]:
     return reader.lines(), tables
 
 
-def parse_docx(path: str | Path) -> ParsedIndex:
+def parse_docx(path: str | Path, today: date | None = None) -> ParsedIndex:
     import docx
 
     path = Path(path)
@@ -156,8 +157,10 @@ def parse_docx(path: str | Path) -> ParsedIndex:
         ) from None
     lines, tables = docx_lines(document)
     index = ParsedIndex()
-    parse_lines(lines, index)
+    parse_lines(lines, index, today)
     if not index.reviews:
-        where = "in its tables" if tables else "(it has no tables, and no paragraph starts with one)"
+        where = (
+            "in its tables" if tables else "(it has no tables, and no paragraph starts with one)"
+        )
         raise ImportFileError(path, f"no review entries found {where}; {EXPECTED_LABELS}")
     return index

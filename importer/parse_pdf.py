@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from importer.errors import ImportFileError
-from importer.model import ParsedIndex
 from importer.labels import EXPECTED_LABELS
+from importer.model import ParsedIndex
 from importer.parse_text import text_lines
 from importer.structure import Line, TableReader, parse_lines
 
@@ -110,7 +111,7 @@ def _text_of(pdf: Any) -> str:
     return "\f".join(page.extract_text() or "" for page in pdf.pages)
 
 
-def parse_pdf(path: str | Path) -> ParsedIndex:
+def parse_pdf(path: str | Path, today: date | None = None) -> ParsedIndex:
     import pdfplumber
 
     path = Path(path)
@@ -138,7 +139,7 @@ def parse_pdf(path: str | Path) -> ParsedIndex:
     if not any(ln.text for ln in lines):
         raise ImportFileError(path, "the PDF has no text to read (is it a scanned image?)")
     index = ParsedIndex()
-    parse_lines(lines, index)
+    parse_lines(lines, index, today)
     if not index.reviews:
         raise ImportFileError(path, f"no review entries found; {EXPECTED_LABELS}")
     return index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from importer.errors import ImportFileError
@@ -125,17 +126,19 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-def parse_text_content(text: str, warnings: list[str] | None = None) -> ParsedIndex:
+def parse_text_content(
+    text: str, warnings: list[str] | None = None, today: date | None = None
+) -> ParsedIndex:
     index = ParsedIndex(warnings=list(warnings or []))
-    parse_lines(text_lines(text), index)
+    parse_lines(text_lines(text), index, today)
     return index
 
 
-def parse_text(path: str | Path) -> ParsedIndex:
+def parse_text(path: str | Path, today: date | None = None) -> ParsedIndex:
     path = Path(path)
     warnings: list[str] = []
     text = decode(path, path.read_bytes(), warnings)
-    index = parse_text_content(text, warnings)
+    index = parse_text_content(text, warnings, today)
     if not index.reviews:
         raise ImportFileError(path, f"no review entries found; {EXPECTED_LABELS}")
     return index

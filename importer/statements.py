@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
-from models.dates import _MONTH_RE, MONTHS
+from models.dates import _MONTH_RE, END_OF, MONTHS, DateError, from_excel_serial, parse_date
 
 _NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -21,24 +20,40 @@ def _year(text: str) -> int:
     return 2000 + y if y < 100 else y
 
 
-def parse_due(text: str) -> date | None:
-    """An absolute date, read day first (31/12/2020, 31 Dec 2020); a bare month means its last day."""
-    for rx, build in (
-        (_ISO, lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
-        (_NUMERIC, lambda m: date(_year(m[3]), int(m[2]), int(m[1]))),
-        (_DAY_MONTH, lambda m: date(int(m[3]), MONTHS[m[2].lower()], int(m[1]))),
-    ):
-        m = rx.search(text)
+_END_OF = re.compile(END_OF.pattern, re.I)
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+
+
+def read_date(text: str, today: date) -> tuple[date | None, str | None]:
+    """A date a document states, read by the same reader as `/lscb due` (day first; "March
+    2024" is its last day; "end of March"; an Excel date serial), with what was wrong if none.
+
+    Returns (date, None), (None, "is not a real date") or (None, "could not be read as a date").
+    """
+    t = " ".join(text.split())
+    if not t:
+        return None, None
+    if _SERIAL.fullmatch(t):
+        found = from_excel_serial(float(t))
+        return (found, None) if found else (None, "could not be read as a date")
+    candidates = [t]
+    for rx in (_ISO, _NUMERIC, _DAY_MONTH, _END_OF, _MONTH_YEAR):
+        m = rx.search(t)
         if m:
-            try:
-                return build(m)
-            except ValueError:
-                return None
-    m = _MONTH_YEAR.search(text)
-    if m:
-        y, mo = int(m[2]), MONTHS[m[1].lower()]
-        return date(y, mo, calendar.monthrange(y, mo)[1])
-    return None
+            candidates.append(m.group(0))
+    for candidate in candidates:
+        try:
+            return parse_date(candidate, today), None
+        except DateError:
+            continue
+    if len(candidates) > 1 and not _END_OF.search(t):
+        return None, "is not a real date"
+    return None, "could not be read as a date"
+
+
+def parse_due(text: str, today: date | None = None) -> date | None:
+    """An absolute date, read day first (31/12/2020, 31 Dec 2020); a bare month means its last day."""
+    return read_date(text, today or date(2000, 1, 1))[0]
 
 
 def parse_month(text: str) -> date | None:

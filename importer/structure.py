@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from importer import statements as st
 from importer.labels import (
@@ -228,24 +229,38 @@ def findings_from(lines: Sequence[Line], warnings: list[str], where: str) -> lis
     return out
 
 
-def activities_from(lines: Sequence[Line], warnings: list[str], where: str) -> list[ParsedActivity]:
+def activities_from(
+    lines: Sequence[Line], warnings: list[str], where: str, today: date | None = None
+) -> list[ParsedActivity]:
     found = units(lines)
     _mark_headings(found)
     out: list[ParsedActivity] = []
     for u in found:
+        at = f"{where}, line {u.lines[0].lineno}" if u.lines and u.lines[0].lineno else where
         if u.heading and any(v.marker for v in found):
             warnings.append(
-                f"{where}: a sub-heading among the improvement activities was not imported as one"
+                f"{at}: a sub-heading among the improvement activities was not imported as one"
             )
             continue
-        out.append(activity(u.text))
+        out.append(activity(u.text, today, warnings, at))
     return out
 
 
-def activity(text: str) -> ParsedActivity:
+def activity(
+    text: str, today: date | None = None, warnings: list[str] | None = None, where: str = ""
+) -> ParsedActivity:
     said = st.statements(text)
     committee = said.get("committee") or st.committee_named(text)
-    due = st.parse_due(said["due"]) if "due" in said else None
+    due: date | None = None
+    if "due" in said:
+        due, problem = st.read_date(said["due"], today or date(2000, 1, 1))
+        shown = said["due"][:40]
+        if problem and warnings is not None:
+            warnings.append(f"{where}: the due date “{shown}” {problem}; it was left out")
+        elif due is not None and today is not None and due < today and warnings is not None:
+            warnings.append(
+                f"{where}: the due date {due:%d/%m/%Y} is before today; kept as the document states it"
+            )
     return ParsedActivity(
         text=st.strip_statements(text),
         due_date=due,
@@ -363,14 +378,11 @@ class TableReader:
             if filled and all(kinds[j] for j in filled) and i + 1 < len(rows):
                 k = i + 1
                 while k < len(rows) and not any(
-                    _label_cell(c) or (_cell_pairs(c)[:1] and _cell_pairs(c)[0][0])
-                    for c in rows[k]
+                    _label_cell(c) or (_cell_pairs(c)[:1] and _cell_pairs(c)[0][0]) for c in rows[k]
                 ):
-                    values = rows[k]
+                    below = rows[k]
                     pairs = [
-                        (kinds[j], values[j])
-                        for j in filled
-                        if j < len(values) and _filled(values[j])
+                        (kinds[j], below[j]) for j in filled if j < len(below) and _filled(below[j])
                     ]
                     if len(filled) > 1:
                         self.flush()  # a row of labels over rows of values: one entry a row
@@ -518,7 +530,7 @@ def _next_nonblank(lines: Sequence[Line]) -> list[Line | None]:
     return after
 
 
-def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
+def parse_lines(lines: Sequence[Line], index: ParsedIndex, today: date | None = None) -> None:
     """Find every entry in `lines` and append the reviews it holds to `index`."""
     section: str | None = None
     entry: _Entry | None = None
@@ -605,12 +617,12 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex) -> None:
     if ignored:
         index.warnings.append(f"{ignored} lines outside any review entry were not imported")
     for e in entries:
-        review = _review(e, index.warnings)
+        review = _review(e, index.warnings, today)
         if review is not None:
             index.reviews.append(review)
 
 
-def _review(e: _Entry, warnings: list[str]) -> ParsedReview | None:
+def _review(e: _Entry, warnings: list[str], today: date | None = None) -> ParsedReview | None:
     type_text, name = _split_header(e.header)
     loose, overview, findings_lines = e.loose, e.overview, e.findings
     if not e.has_findings_label:
@@ -629,7 +641,7 @@ def _review(e: _Entry, warnings: list[str]) -> ParsedReview | None:
         return None
     where = f"{name or type_text or where} (line {e.start})"
     findings = findings_from(findings_lines, warnings, where)
-    activities = activities_from(e.activities, warnings, where)
+    activities = activities_from(e.activities, warnings, where, today)
     if not type_text:
         type_text = _type_from_section(e.section)
     if not name:

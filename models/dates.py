@@ -270,3 +270,15 @@ def split_leading_date(text: str, today: date, max_words: int = 6) -> tuple[date
     if impossible is not None:
         raise impossible
     return parse_date(words[0], today), " ".join(words[1:])  # raises the reader's own message
+
+
+# Excel counts days from 30 December 1899 (its 1900 leap-year bug included): 45382 is 31/03/2024.
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def from_excel_serial(value: float) -> date | None:
+    """A spreadsheet's date serial as a date; None for a number that cannot be one
+    (before 1950 or after 2200: a count or a reference, not a date)."""
+    if not 18264 <= value <= 109574:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(value))

@@ -179,8 +179,17 @@ def test_xlsx_tracker_matches_headers_loosely_and_reports_columns(tmp_path: Path
     assert index.columns.mapped["RAG"] == "rag"
     assert index.columns.mapped["Date of completion"] == "completed"
     assert index.columns.ignored == ["Notes to self"]
-    assert [r.name for r in index.reviews] == ["Improve referrals", "Hear the child"]
-    refresh, train = index.reviews[0].activities
+    # No column names the review: one review named after the file, and each recommendation a
+    # finding that its row's action answers.
+    (review,) = index.reviews
+    assert review.name == "tracker"
+    assert [(f.number, f.text) for f in review.findings] == [
+        ("1", "Improve referrals"),
+        ("3", "Hear the child"),
+    ]
+    refresh, train, voice = review.activities
+    assert refresh.findings == ["Improve referrals"] and voice.findings == ["Hear the child"]
+    assert refresh.rating == "at_risk" and voice.rating == "on_track"
     assert (refresh.lead_agency, refresh.owner, refresh.due_date) == (
         "Police",
         "Jo Evans",
@@ -188,7 +197,7 @@ def test_xlsx_tracker_matches_headers_loosely_and_reports_columns(tmp_path: Path
     )
     assert refresh.progress == "Draft out" and not refresh.delivered
     assert train.delivered and train.evidence == "Training log"
-    assert index.reviews[1].activities[0].due_date == date(2027, 6, 30)
+    assert voice.due_date == date(2027, 6, 30)
 
 
 def test_csv_tracker(tmp_path: Path) -> None:
@@ -221,4 +230,8 @@ def test_csv_row_with_an_impossible_iso_target_date_is_imported_with_a_warning(
     assert first.text == "Publish the newsletter" and first.due_date is None
     assert first.owner == "Jo Evans" and first.status == "in_progress"
     assert second.due_date == date(2027, 2, 1)
-    assert index.warnings == ["row 2: the target date could not be read as a date"]
+    assert index.warnings == [
+        "row 2: the target date 2020-13-45 is not a real date; it was left out",
+        "no column names the review: 2 rows were grouped under one review, “tracker”, "
+        "named after the file",
+    ]
