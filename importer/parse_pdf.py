@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import ImportFileError
-from importer.labels import EXPECTED_LABELS
+from importer.labels import EXPECTED_LABELS, canonical, whole_label
 from importer.model import ParsedIndex
 from importer.parse_text import text_lines
 from importer.structure import Line, TableReader, parse_lines
@@ -28,15 +28,53 @@ def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _cell_lines(page: Any, box: tuple[float, float, float, float]) -> list[tuple[str, bool]]:
+CellLine = tuple[str, bool, bool]  # text, ran to the right edge, a word broken at the edge
+
+
+def _bold_label(ln: dict[str, Any]) -> str:
+    """ "Review type Audit" with "Review type" in a bold font: the label's colon put in."""
+    text = str(ln["text"])
+    pos = 0  # how far into the text the bold characters reach (spaces are not characters)
+    for ch in ln.get("chars") or []:
+        if "bold" not in str(ch.get("fontname", "")).lower():
+            break
+        while pos < len(text) and text[pos] == " " and ch["text"] != " ":
+            pos += 1
+        pos += len(ch["text"])
+    bold = text[:pos]
+    if not bold.strip() or len(bold) >= len(text.rstrip()):
+        return text
+    field = whole_label(bold)
+    rest = text[len(bold) :].strip(" :")
+    return f"{canonical(field)} {rest}" if field and rest else text
+
+
+def _cell_lines(page: Any, box: tuple[float, float, float, float]) -> list[CellLine]:
     x0, _, x1, _ = box
-    crop = page.crop(box, strict=False)
-    out = []
-    for ln in crop.extract_text_lines(layout=False, strip=True):
-        text = ln["text"]
+    # Only characters whose middle is inside the cell: a crop keeps (clipped) characters that
+    # touch its edge, so the row below's first line would join this cell.
+    inside = page.filter(lambda obj: "x0" not in obj or _inside(obj, box))
+    found = inside.extract_text_lines(layout=False, strip=True, return_chars=True)
+    if not found:
+        return []
+    # The cell's padding is the same both sides: where its text must stop on the right.
+    right = x1 - max(0.0, min(ln["x0"] for ln in found) - x0)
+    out: list[CellLine] = []
+    for k, ln in enumerate(found):
+        text = _bold_label(ln)
         # A line that reaches the last fifth of its cell was wrapped there.
         full = ln["x1"] >= x1 - 0.2 * (x1 - x0)
-        out.append((text, full))
+        nxt = str(found[k + 1]["text"]) if k + 1 < len(found) else ""
+        # A word too long for the cell is broken at its very edge, and goes on below: only a
+        # word that does not fit on a line of its own is broken, so the line is that word.
+        broken = (
+            " " not in text.strip()
+            and ln["x1"] >= right - 2.0
+            and not text.endswith((" ", "-", ",", ";", ".", ":"))
+            and nxt[:1].isalnum()
+            and not nxt[:1].isupper()
+        )
+        out.append((text, full, broken))
     return out
 
 
@@ -45,7 +83,7 @@ class _Item:
     top: float
     lines: list[tuple[str, bool]] = field(default_factory=list)
     margin: bool = False  # outside any table in the top or bottom tenth: headers, footers
-    rows: list[list[list[tuple[str, bool]]]] | None = None  # a table, cell by cell
+    rows: list[list[list[CellLine]]] | None = None  # a table, cell by cell
 
 
 def _page_items(page: Any) -> tuple[list[_Item], int]:
@@ -63,9 +101,9 @@ def _page_items(page: Any) -> tuple[list[_Item], int]:
         lambda obj: not any(_inside(obj, b) for b in boxes) if "x0" in obj else True
     )
     width, height = float(page.width), float(page.height)
-    for ln in outside.extract_text_lines(layout=False, strip=True):
+    for ln in outside.extract_text_lines(layout=False, strip=True, return_chars=True):
         margin = ln["top"] < height * 0.1 or ln["bottom"] > height * 0.9
-        items.append(_Item(ln["top"], [(ln["text"], ln["x1"] >= width * 0.8)], margin))
+        items.append(_Item(ln["top"], [(_bold_label(ln), ln["x1"] >= width * 0.8)], margin))
     items.sort(key=lambda item: item.top)
     return items, len(boxes)
 
@@ -89,15 +127,17 @@ def pdf_lines(pdf: Any) -> list[Line] | None:
     reader = TableReader()
     count = 0
 
-    def line(text: str, full: bool) -> Line:
+    def line(text: str, full: bool, broken: bool = False) -> Line:
         nonlocal count
         count += 1
-        return Line(text.strip(), None, full, False, count)
+        return Line(text.strip(), None, full, False, count, broken)
 
     for items, _ in pages:
         for it in items:
             if it.rows is not None:
-                reader.table([[[line(t, f) for t, f in cell] for cell in row] for row in it.rows])
+                reader.table(
+                    [[[line(t, f, b) for t, f, b in cell] for cell in row] for row in it.rows]
+                )
                 continue
             for text, full in it.lines:
                 if it.margin and (_PAGE_NUMBER.match(text) or _shape(text) in furniture):
@@ -108,7 +148,14 @@ def pdf_lines(pdf: Any) -> list[Line] | None:
 
 
 def _text_of(pdf: Any) -> str:
-    return "\f".join(page.extract_text() or "" for page in pdf.pages)
+    """The pages' lines as text (bold labels given their colon), pages split by form feeds."""
+    return "\f".join(
+        "\n".join(
+            _bold_label(ln)
+            for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True)
+        )
+        for page in pdf.pages
+    )
 
 
 def parse_pdf(path: str | Path, today: date | None = None) -> ParsedIndex:

@@ -30,6 +30,8 @@ class Line:
     full: bool = False  # the line ran to the right margin, so its sentence may go on below
     heading: bool = False  # the source itself marks it as a heading (Word style, deep indent)
     lineno: int = 0
+    # A PDF cell too narrow for a word broke it here ("31/07/202" / "7)"): joined without a space.
+    broken: bool = False
 
     @property
     def blank(self) -> bool:
@@ -108,16 +110,24 @@ class Unit:
 
     @property
     def text(self) -> str:
-        out = ""
-        for line in self.lines:
-            t = line.text
-            if not out:
-                out = t
-            elif out.endswith("-") and t[:1].islower():
-                out += t  # a word hyphenated across the line break
-            else:
-                out += " " + t
-        return re.sub(r"\s+", " ", out).strip()
+        return join_lines(self.lines)
+
+
+def join_lines(lines: Iterable[Line]) -> str:
+    out = ""
+    broken = False
+    for line in lines:
+        t = line.text
+        if not t:
+            continue
+        if not out:
+            out = t
+        elif broken or out.endswith("-") and t[:1].islower():
+            out += t  # a word hyphenated (or broken by a narrow cell) across the line break
+        else:
+            out += " " + t
+        broken = line.broken
+    return re.sub(r"\s+", " ", out).strip()
 
 
 def _continues(line: Line, prev: Line | None, gap: bool) -> bool:
@@ -128,6 +138,11 @@ def _continues(line: Line, prev: Line | None, gap: bool) -> bool:
     if gap and _short(line.text) and line.text.endswith((":", "?")):
         return False  # a heading standing on its own
     return prev is not None and prev.full and not _ends_sentence(prev.text)
+
+
+def _open_bracket(unit: Unit) -> bool:
+    text = " ".join(ln.text for ln in unit.lines)
+    return text.count("(") > text.count(")")
 
 
 def units(lines: Iterable[Line]) -> list[Unit]:
@@ -148,11 +163,13 @@ def units(lines: Iterable[Line]) -> list[Unit]:
             gap = True
             continue
         same_paragraph = has_markers and prev is not None and prev.full and not gap
+        # "(Owner:" / "Joe" / "Bloggs)" in a narrow cell: a bracket left open goes on below.
+        in_bracket = bool(out) and not gap and _open_bracket(out[-1])
         if (
             line.marker is None
             and out
             and not line.heading
-            and (_continues(line, prev, gap) or same_paragraph)
+            and (_continues(line, prev, gap) or same_paragraph or in_bracket)
         ):
             out[-1].lines.append(line)
         else:
@@ -242,7 +259,9 @@ def activities_from(
                 f"{at}: a sub-heading among the improvement activities was not imported as one"
             )
             continue
-        out.append(activity(u.text, today, warnings, at))
+        parsed = activity(u.text, today, warnings, at)
+        parsed.line = u.lines[0].lineno if u.lines else 0
+        out.append(parsed)
     return out
 
 
@@ -292,6 +311,14 @@ def _label_cell(cell: Cell) -> str | None:
     return whole_label(" ".join(ln.text for ln in lines))
 
 
+def _labelled(cell: Cell) -> bool:
+    """A label cell, or a cell that starts "Label: …" (a row of values holds neither)."""
+    lines = _filled(cell)
+    return bool(lines) and (
+        _label_cell(cell) is not None or leading_label(lines[0].text) is not None
+    )
+
+
 def _cell_pairs(cell: Cell) -> list[tuple[str | None, list[Line]]]:
     """A cell's lines split where a label starts: "Type of Review: Single" / "Agency" is one
     pair; a label wrapped over two lines ("Type of" / "Review: Audit") is found too."""
@@ -320,7 +347,7 @@ def _cell_pairs(cell: Cell) -> list[tuple[str | None, list[Line]]]:
             continue
         field, rest = found
         src = lines[k + used - 1]
-        value = [Line(rest, None, src.full, False, src.lineno)] if rest else []
+        value = [Line(rest, None, src.full, False, src.lineno, src.broken)] if rest else []
         out.append((field, value))
         k += used
     return out
@@ -377,9 +404,7 @@ class TableReader:
             filled = [j for j, c in enumerate(row) if _filled(c)]
             if filled and all(kinds[j] for j in filled) and i + 1 < len(rows):
                 k = i + 1
-                while k < len(rows) and not any(
-                    _label_cell(c) or (_cell_pairs(c)[:1] and _cell_pairs(c)[0][0]) for c in rows[k]
-                ):
+                while k < len(rows) and not any(_labelled(c) for c in rows[k]):
                     below = rows[k]
                     pairs = [
                         (kinds[j], below[j]) for j in filled if j < len(below) and _filled(below[j])
@@ -432,7 +457,7 @@ class TableReader:
                 continue
             value = fields.get(f, [])
             if f in SINGLE_LINE:
-                text = " ".join(ln.text for ln in value if not ln.blank)
+                text = join_lines(value)
                 self.out.append(Line(f"{canonical(f)} {text}".strip(), lineno=first))
             else:
                 self.out.append(Line(canonical(f), lineno=first))
@@ -605,7 +630,10 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex, today: date | None = 
             and unmarked
             and text.endswith(":")
             and _short(text)
+            and text[:1].isupper()
+            and text.count("(") <= text.count(")")
             and any(not ln.blank for ln in entry.activities)
+            and not _open_bracket(Unit(None, entry.activities[-3:]))
         ):
             # A new heading ("National: Published Case Reviews in the UK:") ends the table.
             section = _clean(text)
