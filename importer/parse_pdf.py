@@ -149,7 +149,7 @@ def pdf_lines(pdf: Any) -> list[Line] | None:
 
 def _text_of(pdf: Any) -> str:
     """The pages' lines as text (bold labels given their colon), pages split by form feeds."""
-    return "\f".join(
+    return "\n\f".join(
         "\n".join(
             _bold_label(ln)
             for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from importer.model import ParsedIndex
+from importer.model import ParsedActivity, ParsedIndex
 from models.words import plural
 
 if TYPE_CHECKING:
     from importer.store import CommitteeMatcher, ImportSummary
 
 
-DERIVED = "recognised, ignored (derived)"
+DERIVED = "rag (read on a row's first import only; the app works BRAG out after that)"
 
 
 def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> dict[str, Any]:
@@ -29,9 +29,12 @@ def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> d
                     "committee_text": a.committee,
                     "lead_agency": a.lead_agency,
                     "delivered": a.delivered,
-                    "status": "complete" if a.delivered else "not_started",
+                    "status": _status(a),
+                    "rating": a.rating,
                     "progress": a.progress,
                     "evidence": a.evidence,
+                    "measure": a.measure,
+                    "findings": list(a.findings),
                     "ref": a.ref,
                 }
             )
@@ -56,8 +59,22 @@ def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> d
             "mapped": index.columns.mapped,
             "ignored": index.columns.ignored,
             "derived": index.columns.derived,
+            "review_from": index.columns.review_from,
+            "sheets": index.columns.sheets,
+            "skipped_sheets": index.columns.skipped_sheets,
         }
     return out
+
+
+def _status(a: ParsedActivity) -> str:
+    """The status the row will have once stored (signed off and cancelled as stated)."""
+    if a.delivered:
+        return "complete"
+    if a.status == "cancelled":
+        return "cancelled"
+    if a.rating is not None or a.status == "in_progress":
+        return "in_progress"
+    return "not_started"
 
 
 def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -> list[str]:
@@ -75,6 +92,13 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
         )
         lines.append(f"Columns mapped: {mapped}.")
         lines.append(f"Columns ignored: {', '.join(index.columns.ignored) or 'none'}.")
+        if (
+            index.columns.sheets
+            and len(index.columns.sheets) + len(index.columns.skipped_sheets) > 1
+        ):
+            lines.append(f"Sheets read: {', '.join(index.columns.sheets)}.")
+        if index.columns.review_from:
+            lines.append(f"Review of each row: {index.columns.review_from} (no column names it).")
     for r in index.reviews:
         for n, a in enumerate(r.activities, start=1):
             if a.delivered:
@@ -113,6 +137,7 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
                 "actions alike; confirm or change them with /lscb theme REF +code -code:"
             )
             lines.extend(summary.learning.lines())
+        lines.extend(f"warning: {w}" for w in getattr(summary, "warnings", []))
         if not summary.changed:
             lines.append(
                 "Nothing changed: this document was already imported."

@@ -10,8 +10,10 @@ from typing import Any
 from bot.cli.base import CliContext, CliError, emit_json
 from importer.errors import ImportFileError
 from importer.parse import parse_file
+from importer.parse_sheet import parse_columns
 from importer.store import ImportSummary, resolve, store_index
 from importer.summary import describe, to_json
+from models.calendar import local_date
 from models.store import SchemaMissing
 
 
@@ -26,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument(
         "--json", action="store_true", help="print the reviews as JSON on standard output"
+    )
+    p.add_argument(
+        "--columns",
+        metavar="MAP",
+        help='a tracker\'s columns by field, e.g. "action=What will be done,owner=Who,due=By when"',
     )
     p.set_defaults(func=cmd_import)
 
@@ -49,15 +56,21 @@ class _Bar:
 
 
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    now = ctx.clock.now()
+    columns = None
+    if args.columns:
+        try:
+            columns = parse_columns(args.columns)
+        except ValueError as e:
+            raise CliError(str(e)) from None
     try:
-        index = parse_file(args.file)
+        index = parse_file(args.file, today=local_date(now), columns=columns)
     except ImportFileError as e:
         raise CliError(str(e)) from None
 
     name = Path(args.file).name
     summary: ImportSummary | None = None
     data: dict[str, Any] | None = None
-    now = ctx.clock.now()
     bar = _Bar(f"Importing {name}")
     if args.dry_run:
         try:

@@ -1,0 +1,170 @@
+"""Other boards' indexes, by structure: labels in the cell, to the left, above, or in bold; in
+Word and in PDFs printed from Word by LibreOffice; and a PDF with no tables at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from importer.model import ParsedIndex
+from importer.parse import parse_file
+from tests.importer.layouts import (
+    REVIEWS,
+    docx_bold_paragraphs,
+    docx_labels_above,
+    docx_labels_inside,
+    docx_left_labels,
+    needs_soffice,
+    to_pdf,
+)
+
+TODAY = date(2026, 12, 1)
+OTHER_WORDS = {
+    "type": "Review type",
+    "name": "Title",
+    "date": "Date of report",
+    "overview": "Background",
+    "findings": "Key findings",
+    "activities": "Actions",
+}
+SEED_WORDS = {
+    "type": "Type of Review",
+    "name": "Name",
+    "date": "Date",
+    "overview": "Case Overview / Methodology",
+    "findings": "Summary of Findings / Learning",
+    "activities": "Improvement Activity",
+}
+
+Builder = Callable[[Path], Path]
+BUILDERS: dict[str, Builder] = {
+    "left-cell labels, no colons": lambda p: docx_left_labels(p, OTHER_WORDS),
+    "left-cell labels with colons": lambda p: docx_left_labels(p, SEED_WORDS, colon=True),
+    "labels inside the cells": docx_labels_inside,
+    "a row of labels above": docx_labels_above,
+    "bold labels, no tables": docx_bold_paragraphs,
+}
+WITH_OVERVIEW = {
+    "left-cell labels, no colons",
+    "left-cell labels with colons",
+    "labels inside the cells",
+}
+
+
+def assert_every_review_read(index: ParsedIndex, layout: str) -> None:
+    assert len(index.reviews) == len(REVIEWS)
+    for got, want in zip(index.reviews, REVIEWS, strict=True):
+        assert (got.type, got.name, got.date_text) == (want["type"], want["name"], want["date"])
+        if layout in WITH_OVERVIEW:
+            # The date's value never spills into the overview.
+            assert got.overview == want["overview"]
+        assert [f.text for f in got.findings] == want["findings"]
+        assert [a.text.split(" (Owner")[0] for a in got.activities] == [
+            t.split(" (Owner")[0] for t in want["activities"]
+        ]
+    audit, review = index.reviews
+    assert audit.month == date(2024, 3, 1) and review.month == date(2024, 5, 1)
+    assert [f.number for f in audit.findings] == ["1", "2"]
+    delivered, reaudit = audit.activities
+    assert delivered.delivered and not reaudit.delivered
+    # An owner not in the organisation is read; an impossible date is said, not dropped silently.
+    assert reaudit.owner == "Joe Bloggs" and reaudit.due_date is None
+    (warning,) = [w for w in index.warnings if "31/02/2027" in w]
+    assert "not a real date" in warning and "line" in warning
+    (protocol,) = review.activities
+    assert (protocol.owner, protocol.due_date) == ("Designated Nurse", date(2027, 7, 31))
+
+
+@pytest.mark.parametrize("layout", list(BUILDERS))
+def test_word_index_read_by_structure(tmp_path: Path, layout: str) -> None:
+    path = BUILDERS[layout](tmp_path / "index.docx")
+    assert_every_review_read(parse_file(path, today=TODAY), layout)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every Word layout above printed to PDF by LibreOffice, in one run of it."""
+    folder = tmp_path_factory.mktemp("printed")
+    docs = {
+        layout: build(folder / f"layout{n}.docx")
+        for n, (layout, build) in enumerate(BUILDERS.items())
+    }
+    pdfs = to_pdf(*docs.values())
+    return dict(zip(docs, pdfs, strict=True))
+
+
+@needs_soffice
+@pytest.mark.parametrize("layout", list(BUILDERS))
+def test_pdf_printed_from_word_by_libreoffice(printed: dict[str, Path], layout: str) -> None:
+    # Narrow cells wrap "Type of Review: Local Child Safeguarding Practice Review" inside its
+    # cell and break "31/07/2027)" mid-word: neither the name beside it nor the date is lost.
+    assert_every_review_read(parse_file(printed[layout], today=TODAY), layout)
+
+
+def test_pdf_without_tables_is_read_as_text_without_its_running_headers(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=10)
+    entries = [
+        (
+            "Audit",
+            "Front Door Audit",
+            "Improvement Activity:",
+            "Threshold guidance refreshed and circulated.",
+        ),
+        (
+            "Rapid Review",
+            "Child G",
+            "Actions:",
+            "Repeat the strategy meeting audit (Due: 31/03/2027)",
+        ),
+    ]
+    for page, (kind, name, label, action) in enumerate(entries, start=1):
+        pdf.add_page()
+        pdf.set_y(8)
+        pdf.cell(
+            0, 5, "Safeguarding Partnership - Learning Index 2026", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.set_y(30)
+        for text in (
+            f"Type of Review: {kind} Name: {name}",
+            "Date: Report to the Board June 2026",
+            "Key findings:",
+            "1. Information was not shared",
+            label,
+            action,
+        ):
+            pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(282)
+        pdf.cell(0, 5, f"Page {page} of 2")
+    path = tmp_path / "index.pdf"
+    pdf.output(str(path))
+    index = parse_file(path, today=TODAY)
+    assert [(r.type, r.name) for r in index.reviews] == [
+        ("Audit", "Front Door Audit"),
+        ("Rapid Review", "Child G"),
+    ]
+    for r in index.reviews:
+        assert [f.text for f in r.findings] == ["Information was not shared"]
+        assert len(r.activities) == 1
+        assert all("Learning Index" not in a.text and "Page" not in a.text for a in r.activities)
+    assert index.reviews[0].activities[0].delivered
+    assert index.reviews[1].activities[0].due_date == date(2027, 3, 31)
+
+
+def test_a_past_due_date_in_an_index_is_kept_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "index.txt"
+    path.write_text(
+        "Type of Review: Audit Name: Old Audit\nDate: May 2020\nImprovement Activity:\n"
+        "Audit the records again (Owner: Jo Evans; Due: 31/12/2020)\n",
+        encoding="utf-8",
+    )
+    index = parse_file(path, today=TODAY)
+    (activity,) = index.reviews[0].activities
+    assert activity.due_date == date(2020, 12, 31)
+    (warning,) = [w for w in index.warnings if "before today" in w]
+    assert "31/12/2020" in warning and "line 4" in warning
