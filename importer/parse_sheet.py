@@ -396,10 +396,11 @@ def _header_row(rows: Sequence[Sequence[str]]) -> int | None:
 
 
 def _seen_headers(rows: Sequence[Sequence[str]]) -> tuple[int | None, list[str]]:
-    """The row that looks most like headers (the most short text cells near the top)."""
+    """The row that looks most like headers: the first with the most filled cells near the top
+    (a title block above it fills fewer)."""
     best, best_n = None, 0
     for i, row in enumerate(rows[:15]):
-        n = sum(1 for c in row if c.strip() and len(c) < 80 and not c.strip().isdigit())
+        n = sum(1 for c in row if c.strip())
         if n > best_n:
             best, best_n = i, n
     if best is None:
