@@ -197,9 +197,16 @@ def create_action(
     note: str | None = None,
     allow_past: bool = False,
     source_url: str | None = None,
+    rating: Rating | None = None,
+    started: bool = False,
+    progress: str | None = None,
+    number: int | None = None,
+    flush: bool = True,
 ) -> Action:
     """A new action. `allow_past`: a document being imported may state a due date already
-    past; a person giving one is refused."""
+    past; a person giving one is refused. `rating` (the owner's, which puts it in progress),
+    `started` and `progress` (a first note) are what an imported tracker row states. An import making many
+    actions passes each its `number` and flushes once (`flush=False`)."""
     decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
     if not decision:
         raise Refused(decision.reason)
@@ -214,7 +221,7 @@ def create_action(
         )
     status = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
     action = Action(
-        number=next_action_number(s),
+        number=number if number is not None else next_action_number(s),
         review=review,
         text=body,
         owner=owner,
@@ -237,7 +244,16 @@ def create_action(
         record_event(s, action, actor, now, "assigned", None, owner_label(owner, committee))
     if due_date is not None:
         record_event(s, action, actor, now, "due", None, _iso(due_date))
-    return _save(s, action)
+    if (rating is not None or started) and status == Status.NOT_STARTED:
+        action.status = Status.IN_PROGRESS
+        record_event(s, action, actor, now, "status", status.value, Status.IN_PROGRESS.value)
+    if rating is not None and action.status == Status.IN_PROGRESS:
+        action.owner_rating = rating
+        record_event(s, action, actor, now, "rating", None, rating.value)
+    if progress:
+        action.latest_progress = progress
+        record_event(s, action, actor, now, "note", None, None, progress)
+    return _save(s, action) if flush else action
 
 
 def require_review_reach(actor: Actor, review: Review) -> None:
