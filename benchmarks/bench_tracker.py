@@ -36,7 +36,16 @@ def build(path: Path) -> None:
     sheet = book.create_sheet("Action plan 2026")
     sheet.append(["Safeguarding Partnership action plan"])
     sheet.append(
-        ["Ref", "Review", "Recommendation", "What will be done", "Who", "By when", "Progress", "RAG"]
+        [
+            "Ref",
+            "Review",
+            "Recommendation",
+            "What will be done",
+            "Who",
+            "By when",
+            "Progress",
+            "RAG",
+        ]
     )
     start = date(2027, 1, 4)
     for n in range(ROWS):
