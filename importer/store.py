@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, lazyload, selectinload
 
-from importer.fields import FIELDS, Field, Merge
+from importer.bulk import batched_inserts
+from importer.fields import FIELDS, SIGN_OFF_REFUSED, Field, Merge
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
 from models import actions as ops
 from models.actions import create_action, next_review_number, owner_label
@@ -34,6 +35,7 @@ from models.schema import (
     Finding,
     ImportedValue,
     Person,
+    Rating,
     Review,
     Status,
 )
@@ -117,6 +119,8 @@ class ImportSummary:
     not_in_document: list[Gone] = field(default_factory=list)
     # Themes suggested for new or changed findings and actions, and the earlier ones alike.
     learning: LearningSummary | None = None
+    # What was read and kept with a caveat (an owner not in the organisation, kept by name).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -485,6 +489,18 @@ def store_index(
 
     `matchers` are the caller's own `resolve(s)`, when it has them already. `progress` is told
     how many of the document's activities are done, now and then."""
+    with batched_inserts(s):
+        return _store_index(s, index, now, source_name, progress, matchers)
+
+
+def _store_index(
+    s: Session,
+    index: ParsedIndex,
+    now: datetime,
+    source_name: str,
+    progress: Progress | None,
+    matchers: Matchers | None,
+) -> ImportSummary:
     actor = Actor.system(f"import of {source_name}")
     committees, people = matchers if matchers is not None else resolve(s)
     m = Merge(
@@ -792,7 +808,7 @@ def _create(
 ) -> None:
     s = m.s
     committee = m.committees.match(activity.committee)
-    owner = m.people.match(activity.owner)
+    owner = _owner(m, activity, review, summary)
     _count(activity, owner, committee, activity.due_date, summary)
     created = create_action(
         s,
@@ -809,12 +825,44 @@ def _create(
         source_key=key,
         note="imported" + (": reported as delivered" if activity.delivered else ""),
         allow_past=True,
+        # What the row states beyond its text, on its first import: the owner's rating (a RAG
+        # column, ticks), that it has started, and its progress as the first note.
+        rating=Rating(activity.rating) if activity.rating and not activity.delivered else None,
+        started=activity.status == Status.IN_PROGRESS.value and not activity.delivered,
+        progress=activity.progress,
     )
     if activity.status == Status.CANCELLED.value and not activity.delivered:
         ops.cancel(s, m.actor, created.ref, reason="cancelled in the imported tracker", now=m.now)
+    elif activity.delivered and activity.status == Status.SIGNED_OFF.value:
+        summary.not_applied.append(
+            f"{created.ref}: {SIGN_OFF_REFUSED}; imported as complete, awaiting sign-off"
+        )
     _record_all(m, created, activity, base)
     summary.actions_created += 1
     summary.new_actions.append(NewAction(created.ref, review.name, created.text))
+
+
+def _owner(
+    m: Merge, activity: ParsedActivity, review: Review, summary: ImportSummary
+) -> Person | None:
+    """The organisation's person a row names; a name not in the organisation is kept as an
+    owner not in Slack (by name, no Slack id), with a warning naming the row or line."""
+    found = m.people.match(activity.owner)
+    if found is not None or not activity.owner:
+        return found
+    name = " ".join(activity.owner.split())[:200]
+    person = Person(name=name, slack_id=None, agency=activity.lead_agency, active=True)
+    m.s.add(person)
+    m.people.by_name[_norm_name(name)] = person
+    where = review.name or review.type
+    if activity.line:
+        tracker = review.type == "Action tracker"
+        where = f"row {activity.line}" if tracker else f"{where}, line {activity.line}"
+    summary.warnings.append(
+        f"{where}: the owner “{name}” is not in the organisation; kept by name, as an owner "
+        "not in Slack (check the name, or add them to the organisation file)"
+    )
+    return person
 
 
 def _label(owner: Person | None, committee: Committee | None) -> str:

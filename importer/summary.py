@@ -137,7 +137,7 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
                 "actions alike; confirm or change them with /lscb theme REF +code -code:"
             )
             lines.extend(summary.learning.lines())
-        lines.extend(f"warning: {w}" for w in getattr(summary, "warnings", []))
+        lines.extend(f"warning: {w}" for w in summary.warnings)
         if not summary.changed:
             lines.append(
                 "Nothing changed: this document was already imported."

@@ -200,13 +200,10 @@ def create_action(
     rating: Rating | None = None,
     started: bool = False,
     progress: str | None = None,
-    number: int | None = None,
-    flush: bool = True,
 ) -> Action:
     """A new action. `allow_past`: a document being imported may state a due date already
     past; a person giving one is refused. `rating` (the owner's, which puts it in progress),
-    `started` and `progress` (a first note) are what an imported tracker row states. An import making many
-    actions passes each its `number` and flushes once (`flush=False`)."""
+    `started` and `progress` (a first note) are what an imported tracker row states."""
     decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
     if not decision:
         raise Refused(decision.reason)
@@ -221,7 +218,7 @@ def create_action(
         )
     status = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
     action = Action(
-        number=number if number is not None else next_action_number(s),
+        number=next_action_number(s),
         review=review,
         text=body,
         owner=owner,
@@ -253,7 +250,7 @@ def create_action(
     if progress:
         action.latest_progress = progress
         record_event(s, action, actor, now, "note", None, None, progress)
-    return _save(s, action) if flush else action
+    return _save(s, action)
 
 
 def require_review_reach(actor: Actor, review: Review) -> None:
