@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from importer.model import ParsedIndex
 from importer.parse import parse_file
 from importer.store import ImportSummary, Progress, store_index
+from models.calendar import local_date
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def preview(
     progress: Progress | None = None,
 ) -> Outcome:
     """What importing `path` would do now; nothing is written. Raises ImportFileError."""
-    index = parse_file(path)
+    index = parse_file(path, today=local_date(now))
     with sf() as s:
         try:
             summary = store_index(s, index, now=now, source_name=name, progress=progress)
@@ -51,7 +52,7 @@ def store_as_previewed(
     """Import `path` if it does what the preview with `digest` showed (`ImportSummary.digest`,
     or at least its first 16 characters); otherwise write nothing and return the new preview
     (`stored` False)."""
-    index = parse_file(path)
+    index = parse_file(path, today=local_date(now))
     s = sf()
     try:
         summary = store_index(s, index, now=now, source_name=name, progress=progress)
