@@ -819,6 +819,18 @@ def parse_xlsx(
         count += n
         report.sheets.append(title)
         read.append((title.strip(), own))
+    # A workbook from `lscb export`: its action rows carry their A- references; its other sheets
+    # (summaries, history, themes) are the app's own reports, not actions to import.
+    exported = [
+        (t, own) for t, own in read if all(a.ref for r in own.values() for a in r.activities)
+    ]
+    if exported and len(exported) < len(read):
+        for t, _ in read:
+            if all(t != e for e, _ in exported):
+                if t in report.sheets:
+                    report.sheets.remove(t)
+                report.skipped_sheets.append(f"“{t}” (a report sheet of an exported workbook)")
+        read = exported
     if not read:
         if first_refusal is not None:
             raise first_refusal
