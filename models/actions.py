@@ -200,6 +200,7 @@ def create_action(
     rating: Rating | None = None,
     started: bool = False,
     progress: str | None = None,
+    measure: str | None = None,
 ) -> Action:
     """A new action. `allow_past`: a document being imported may state a due date already
     past; a person giving one is refused. `rating` (the owner's, which puts it in progress),
@@ -216,6 +217,7 @@ def create_action(
             f"{due_date:%d/%m/%Y} is in the past; a due date must be today or later.",
             field="due_date",
         )
+    planned = _text(measure, "How we will know it worked", required=False, field="measure")
     status = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
     action = Action(
         number=next_action_number(s),
@@ -233,6 +235,7 @@ def create_action(
         last_update_at=now,
         source_key=source_key,
         source_url=_link(source_url, "The source") if source_url else None,
+        measure=planned,
     )
     action.findings = list(findings)
     s.add(action)
@@ -250,6 +253,8 @@ def create_action(
     if progress:
         action.latest_progress = progress
         record_event(s, action, actor, now, "note", None, None, progress)
+    if planned is not None:
+        record_event(s, action, actor, now, "measure", None, planned)
     return _save(s, action)
 
 
@@ -410,8 +415,11 @@ def sign_off(
     *,
     now: datetime,
     impact: str | None = None,
+    review_on: str | date | None = None,
     expected_version: int | None = None,
 ) -> Action:
+    """Sign off a complete action, with its evidence of impact or, where the impact cannot be
+    seen yet, the day to check it (`review_on`: a date, or text the date reader takes)."""
     action = _load(s, actor, Op.SIGNOFF, ref)
     _require_status(
         action,
@@ -420,12 +428,125 @@ def sign_off(
         f"Its owner marks it done first with `/lscb done {action.ref} <evidence>`.",
     )
     body = _text(impact, "Evidence of impact", required=False, field="impact")
+    review_day = _review_day(review_on, now, field="review_on") if review_on else None
     _check_version(action, expected_version)
     action.signed_off_at = now
     action.signed_off_by_id = actor.person_id
     if body:
         action.evidence_of_impact = body
-    return _move(s, action, actor, now, "signoff", Status.SIGNED_OFF, body)
+    _move(s, action, actor, now, "signoff", Status.SIGNED_OFF, body)
+    if review_day is not None and not body:
+        _set_review_day(s, action, actor, now, review_day, None)
+    return _save(s, action)
+
+
+def _review_day(when: str | date, now: datetime, *, field: str) -> date:
+    today = local_date(now)
+    try:
+        day = read_due_date(when, today) if isinstance(when, str) else when
+    except DateError as e:
+        raise InvalidInput(
+            str(e).replace("a due date must", "an impact review date must"), field=field
+        ) from None
+    if day <= today:
+        raise InvalidInput(
+            f"{day:%d/%m/%Y} is not after today: an impact review date is a day to come, "
+            "e.g. in 6 months or 31/03/2027.",
+            field=field,
+        )
+    return day
+
+
+def _set_review_day(
+    s: Session, action: Action, actor: Actor, now: datetime, day: date, note: str | None
+) -> None:
+    before = _iso(action.impact_review_on)
+    action.impact_review_on = day
+    record_event(s, action, actor, now, "impact_review", before, _iso(day), note)
+
+
+def set_measure(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    text: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    """How the board will know the action worked: planned from the start, kept in the history."""
+    action = _load(s, actor, Op.MEASURE, ref)
+    _require_status(
+        action, Op.MEASURE, f"{action.ref} is cancelled; its measure can no longer change."
+    )
+    body = _text(
+        text,
+        f"How we will know {action.ref} worked (e.g. re-audit 20 referrals in six months)",
+        field="measure",
+    )
+    _check_version(action, expected_version)
+    if body == action.measure:
+        return action
+    before = action.measure
+    action.measure = body
+    record_event(s, action, actor, now, "measure", before, body)
+    return _save(s, action)
+
+
+def record_impact(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    evidence: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Action:
+    """Evidence of impact for a signed-off action (at its impact review, or any time after)."""
+    action = _load(s, actor, Op.IMPACT, ref)
+    _require_status(
+        action,
+        Op.IMPACT,
+        f"{action.ref} is {action.status.label}: impact is recorded once it is signed off. "
+        f"Sign it off with `/lscb signoff {action.ref} <evidence of impact>`.",
+    )
+    body = _text(evidence, f"Evidence of impact for {action.ref}", field="impact")
+    _check_version(action, expected_version)
+    # `before` holds the review date this settles, so a replay can put it back.
+    before = _iso(action.impact_review_on)
+    action.evidence_of_impact = body
+    action.impact_review_on = None
+    record_event(s, action, actor, now, "impact", before, None, body)
+    return _save(s, action)
+
+
+def set_impact_review(
+    s: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    when: str | date,
+    now: datetime,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Action:
+    """A (new) day to check the impact of a signed-off action."""
+    action = _load(s, actor, Op.IMPACT, ref)
+    _require_status(
+        action,
+        Op.IMPACT,
+        f"{action.ref} is {action.status.label}: an impact review is set when it is signed off.",
+    )
+    day = _review_day(when, now, field="when")
+    note = _text(reason, "The reason", required=False, field="reason")
+    _check_version(action, expected_version)
+    if action.impact_review_on == day:
+        raise InvalidInput(
+            f"The impact of {action.ref} is already to be reviewed on {day:%d/%m/%Y}.",
+            field="when",
+        )
+    _set_review_day(s, action, actor, now, day, note)
+    return _save(s, action)
 
 
 def reopen(
@@ -448,6 +569,7 @@ def reopen(
     action.signed_off_at = None
     action.signed_off_by_id = None
     action.completed_at = None
+    action.impact_review_on = None  # its impact is reviewed after the next sign-off
     _move(s, action, actor, now, "reopen", Status.IN_PROGRESS, body)
     # The rejected evidence goes into the history, and off the action: what the owner gives
     # next is judged afresh.

@@ -48,11 +48,37 @@ class Brag(enum.StrEnum):
 BRAG_ORDER: tuple[Brag, ...] = (Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.UNASSIGNED)
 
 
+# What Blue means, as an organisation file's `[brag] blue` says it.
+BLUE_SIGNED_OFF = "signed-off"
+BLUE_IMPACT_EVIDENCED = "impact-evidenced"  # signed off with evidence of impact
+BLUE_MEANINGS = (BLUE_SIGNED_OFF, BLUE_IMPACT_EVIDENCED)
+IMPACT_PENDING = "signed off; impact not yet evidenced"
+
+
 @dataclass(frozen=True)
 class BragRules:
+    """The rating rules: the environment's windows, and the board's own choices from its
+    organisation file (what Blue means, what each rating is called)."""
+
     amber_days: int = 14
     drift_days: int = 30
     tz: ZoneInfo = LONDON
+    blue: str = BLUE_SIGNED_OFF
+    labels: tuple[tuple[str, str], ...] = ()  # (rating value, the board's name for it)
+
+    @property
+    def blue_needs_impact(self) -> bool:
+        return self.blue == BLUE_IMPACT_EVIDENCED
+
+    def label(self, brag: Brag) -> str:
+        """The rating as this board names it (its key), else Red, Amber, Green, Blue, ..."""
+        for value, name in self.labels:
+            if value == brag.value:
+                return name
+        return brag.label
+
+    def blue_meaning(self) -> str:
+        return "signed off with evidence of impact" if self.blue_needs_impact else "signed off"
 
 
 DEFAULT_RULES = BragRules()
@@ -121,6 +147,7 @@ class BragWindow:
     overdue_on_or_before: date
     due_soon_until: date
     drifting_since: datetime
+    blue_needs_impact: bool = False  # signed off without evidence of impact is Green
 
 
 def brag_window(now: datetime, rules: BragRules = DEFAULT_RULES) -> BragWindow:
@@ -130,11 +157,16 @@ def brag_window(now: datetime, rules: BragRules = DEFAULT_RULES) -> BragWindow:
         overdue_on_or_before=last_overdue_due_date(today),
         due_soon_until=today + timedelta(days=rules.amber_days),
         drifting_since=now - timedelta(days=rules.drift_days),
+        blue_needs_impact=rules.blue_needs_impact,
     )
 
 
 def rate(action: Ratable, now: datetime, rules: BragRules = DEFAULT_RULES) -> BragResult:
     if action.status == Status.SIGNED_OFF:
+        # Rows that do not carry the evidence (the notices' snapshot) read as evidenced only
+        # under the default rule, where it does not matter.
+        if rules.blue_needs_impact and not getattr(action, "evidence_of_impact", None):
+            return BragResult(Brag.GREEN, (IMPACT_PENDING,))
         return BragResult(Brag.BLUE, ("signed off",))
     if action.status == Status.CANCELLED:
         return BragResult(Brag.CANCELLED, ("cancelled",))

@@ -6,6 +6,8 @@ not in Slack, by e-mail, then by name), and roles are made to match the file exa
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.actions import owner_label, record_event
+from models.brag import BLUE_MEANINGS, BLUE_SIGNED_OFF, BragRules
 from models.org_settings import DATE_CHANGES
 from models.permissions import Actor
 from models.schema import Action, Committee, OrgSetting, Person, RoleAssignment, RoleKind, Status
@@ -32,8 +35,11 @@ TOP_KEYS = {
     "date_changes",
     "reminder_day",
     "theme",
+    "brag",
 }
 
+BRAG_KEYS = {"blue", "labels"}
+BRAG_LABEL_KEYS = ("red", "amber", "green", "blue", "unassigned", "cancelled")
 COMMITTEE_KEYS = {"code", "name", "channel", "chairs", "aliases", "digest_day", "digest_time"}
 PERSON_KEYS = {"slack_id", "name", "agency", "email"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -106,6 +112,19 @@ class _Locator:
                     return i + 1
         return start
 
+    def table_key(self, table: str, key: str) -> int:
+        """The line of `key` in the single table `[table]` (or of the table's header)."""
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        for i, line in enumerate(self.lines):
+            if header.match(line):
+                for j in range(i + 1, len(self.lines)):
+                    if re.match(r"^\s*\[", self.lines[j]):
+                        break
+                    if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[j]):
+                        return j + 1
+                return i + 1
+        return self.top_key(table)
+
     def top_key(self, key: str, needle: str | None = None) -> int:
         for i, line in enumerate(self.lines):
             if re.match(r"^\s*\[", line):
@@ -129,6 +148,40 @@ class OrgFile:
     themes: list[ThemeSpec] = field(default_factory=list)  # the default taxonomy when none given
     date_changes: str = DATE_CHANGES[0]
     reminder_day: str = "mon"
+    # [brag]: what Blue means and the board's own names for the ratings (None: the defaults).
+    brag: dict[str, Any] | None = None
+    name: str | None = None  # the board's name, as its papers are headed
+
+
+def _read_brag(data: Any, loc: _Locator, fail: Any) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise fail(loc.top_key("brag"), "brag should be a table: [brag] blue = \"signed-off\"")
+    for key in data:
+        if key not in BRAG_KEYS:
+            raise fail(
+                loc.table_key("brag", key),
+                f"unknown brag key “{key}” (expected: {', '.join(sorted(BRAG_KEYS))})",
+            )
+    blue = data.get("blue", BLUE_SIGNED_OFF)
+    if blue not in BLUE_MEANINGS:
+        raise fail(
+            loc.table_key("brag", "blue"),
+            f"brag blue “{blue}” should be one of: {', '.join(BLUE_MEANINGS)}",
+        )
+    labels = data.get("labels", {})
+    if not isinstance(labels, dict):
+        raise fail(loc.table_key("brag", "labels"), "brag labels should be a table: [brag.labels] red = …")
+    for key, value in labels.items():
+        if key not in BRAG_LABEL_KEYS:
+            raise fail(
+                loc.table_key("brag.labels", key),
+                f"unknown brag label “{key}” (expected: {', '.join(BRAG_LABEL_KEYS)})",
+            )
+        if not isinstance(value, str) or not value.strip() or len(value) > 40:
+            raise fail(loc.table_key("brag.labels", key), f"brag label {key} should be text of 1 to 40 characters")
+    return {"blue": blue, "labels": {k: v.strip() for k, v in labels.items()}}
 
 
 def read_org_file(path: Path) -> OrgFile:
@@ -272,6 +325,10 @@ def read_org_file(path: Path) -> OrgFile:
             loc.top_key("reminder_day"),
             f"reminder_day “{data.get('reminder_day')}” should be a weekday such as Monday",
         )
+    brag = _read_brag(data.get("brag"), loc, fail)
+    name = data.get("name", data.get("organisation"))
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise fail(loc.top_key("name"), "name should be the board's name, as text")
     return OrgFile(
         committees,
         people,
@@ -280,6 +337,8 @@ def read_org_file(path: Path) -> OrgFile:
         themes,
         date_changes,
         reminder_day,
+        brag=brag,
+        name=name.strip() if name else None,
     )
 
 
@@ -388,6 +447,8 @@ def apply_org(s: Session, org: OrgFile, *, now: datetime | None = None) -> OrgSu
         elif setting.value != value:
             setting.value = value
             summary.changes.append(f"{name.replace('_', ' ')} changed")
+    _apply_brag(s, org.brag, summary)
+    _apply_setting(s, BOARD_NAME_SETTING, org.name, "board name", summary)
     s.flush()
     # Roles were changed through the table; refresh so `Person.roles` is current in this session.
     for person in persons.values():
@@ -432,4 +493,64 @@ def _drop_people(s: Session, gone: list[Person], summary: OrgSummary, now: datet
 
 def board_channel(s: Session) -> str | None:
     row = s.get(OrgSetting, "board_channel")
+    return row.value if row else None
+
+
+BRAG_SETTING = "brag"
+
+
+def _apply_brag(s: Session, brag: dict[str, Any] | None, summary: OrgSummary) -> None:
+    """The file's [brag] table; a file without one is back to the defaults."""
+    row = s.get(OrgSetting, BRAG_SETTING)
+    if brag is None or brag == {"blue": BLUE_SIGNED_OFF, "labels": {}}:
+        if row is not None:
+            s.delete(row)
+            summary.changes.append("BRAG key back to the default")
+        return
+    value = json.dumps(brag, sort_keys=True)
+    if row is None:
+        s.add(OrgSetting(key=BRAG_SETTING, value=value))
+        summary.changes.append("BRAG key set")
+    elif row.value != value:
+        row.value = value
+        summary.changes.append("BRAG key changed")
+
+
+def org_brag_rules(s: Session, base: BragRules) -> BragRules:
+    """`base` (the environment's windows) with the board's [brag] choices: one statement."""
+    row = s.get(OrgSetting, BRAG_SETTING)
+    if row is None:
+        return base
+    try:
+        brag = json.loads(row.value)
+    except ValueError:
+        return base
+    labels = tuple(sorted((str(k), str(v)) for k, v in (brag.get("labels") or {}).items()))
+    blue = brag.get("blue", BLUE_SIGNED_OFF)
+    return dataclasses.replace(
+        base, blue=blue if blue in BLUE_MEANINGS else BLUE_SIGNED_OFF, labels=labels
+    )
+
+
+BOARD_NAME_SETTING = "board_name"
+
+
+def _apply_setting(
+    s: Session, key: str, value: str | None, what: str, summary: OrgSummary
+) -> None:
+    row = s.get(OrgSetting, key)
+    if value is None:
+        if row is not None:
+            s.delete(row)
+            summary.changes.append(f"{what} removed")
+    elif row is None:
+        s.add(OrgSetting(key=key, value=value))
+        summary.changes.append(f"{what} set")
+    elif row.value != value:
+        row.value = value
+        summary.changes.append(f"{what} changed")
+
+
+def board_name(s: Session) -> str | None:
+    row = s.get(OrgSetting, BOARD_NAME_SETTING)
     return row.value if row else None

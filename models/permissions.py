@@ -23,9 +23,11 @@ class Op(enum.StrEnum):
     MERGE = "merge"
     EVIDENCE = "evidence"
     DECIDE_DUE = "decide_due"  # approve or decline an owner's request for a new due date
+    MEASURE = "measure"  # say how the board will know the action worked
+    IMPACT = "impact"  # record evidence of impact after sign-off, or set its review date
 
 
-OWNER_OPS = {Op.VIEW, Op.UPDATE, Op.NOTE, Op.DONE, Op.DUE, Op.EVIDENCE}
+OWNER_OPS = {Op.VIEW, Op.UPDATE, Op.NOTE, Op.DONE, Op.DUE, Op.EVIDENCE, Op.MEASURE}
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,13 @@ def check(
             f"Only the chair of {_committee(action)} or an admin can change the wording of "
             f"{action.ref}.",
         )
+    if op == Op.IMPACT:
+        if chair:
+            return ALLOW
+        return Decision(
+            False,
+            f"Only the chair of {_committee(action)} or an admin can record the impact of {action.ref}.",
+        )
     if op == Op.SIGNOFF:
         if chair and owner:
             return Decision(
@@ -178,6 +187,8 @@ FROM_STATUSES: dict[Op, frozenset[Status]] = {
     Op.MERGE: frozenset(Status) - {Status.SIGNED_OFF, Status.CANCELLED},
     Op.EVIDENCE: OPEN_STATUSES | {Status.COMPLETE},
     Op.DECIDE_DUE: OPEN_STATUSES,
+    Op.MEASURE: frozenset(Status) - {Status.CANCELLED},
+    Op.IMPACT: frozenset({Status.SIGNED_OFF}),
 }
 
 

@@ -91,6 +91,8 @@ def _amber_core(w: BragWindow) -> ColumnElement[bool]:
 def brag_condition(brag: Brag, w: BragWindow) -> ColumnElement[bool]:
     """`rate(a).brag == brag` as a WHERE clause (tests hold it to `rate`)."""
     if brag == Brag.BLUE:
+        if w.blue_needs_impact:
+            return and_(Action.status == Status.SIGNED_OFF, Action.evidence_of_impact.is_not(None))
         return Action.status == Status.SIGNED_OFF
     if brag == Brag.CANCELLED:
         return Action.status == Status.CANCELLED
@@ -102,16 +104,25 @@ def brag_condition(brag: Brag, w: BragWindow) -> ColumnElement[bool]:
         return and_(_assigned_open(), _red_core(w))
     if brag == Brag.AMBER:
         return and_(_assigned_open(), not_(_red_core(w)), _amber_core(w))
-    return or_(
+    green = or_(
         Action.status == Status.COMPLETE,
         and_(_assigned_open(), not_(_red_core(w)), not_(_amber_core(w))),
     )
+    if w.blue_needs_impact:
+        return or_(
+            green, and_(Action.status == Status.SIGNED_OFF, Action.evidence_of_impact.is_(None))
+        )
+    return green
 
 
 def brag_case(w: BragWindow) -> ColumnElement[str]:
     """`rate(a).brag.value` as one SQL expression, for counting without loading rows."""
+    blue: ColumnElement[bool] = Action.status == Status.SIGNED_OFF
+    if w.blue_needs_impact:
+        blue = and_(blue, Action.evidence_of_impact.is_not(None))
     return case(
-        (Action.status == Status.SIGNED_OFF, Brag.BLUE.value),
+        (blue, Brag.BLUE.value),
+        (Action.status == Status.SIGNED_OFF, Brag.GREEN.value),
         (Action.status == Status.CANCELLED, Brag.CANCELLED.value),
         (Action.status == Status.COMPLETE, Brag.GREEN.value),
         (or_(Action.owner_id.is_(None), Action.due_date.is_(None)), Brag.UNASSIGNED.value),
@@ -249,6 +260,8 @@ def _count_by_brag(
     s: Session, f: ActionFilter, w: BragWindow, where: list[ColumnElement[bool]]
 ) -> dict[Brag, int]:
     pinned = pinned_brag(f)
+    if pinned is Brag.BLUE and w.blue_needs_impact and not f.brag:
+        pinned = None  # signed off is Blue only with evidence of impact: count each
     if pinned is not None:
         n = s.scalar(select(func.count()).select_from(Action).where(*where)) or 0
         return {pinned: n} if n else {}
@@ -367,6 +380,8 @@ def action_to_dict(a: Action, r: BragResult) -> dict[str, Any]:
         "latest_progress": a.latest_progress,
         "evidence_of_completion": a.evidence_of_completion,
         "evidence_of_impact": a.evidence_of_impact,
+        "measure": a.measure,
+        "impact_review_on": a.impact_review_on.isoformat() if a.impact_review_on else None,
         "version": a.version,
     }
 

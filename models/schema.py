@@ -259,6 +259,10 @@ class Action(Base):
     latest_progress: Mapped[str | None] = mapped_column(Text)
     evidence_of_completion: Mapped[str | None] = mapped_column(Text)
     evidence_of_impact: Mapped[str | None] = mapped_column(Text)
+    # How the board will know the action worked ("re-audit 20 referrals in six months"), and
+    # the day that is checked when it was signed off without evidence of impact.
+    measure: Mapped[str | None] = mapped_column(Text)
+    impact_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

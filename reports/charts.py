@@ -76,8 +76,11 @@ def brag_by_committee_png(
     title: str = "Actions by committee and BRAG rating",
     subtitle: str | None = None,
     ratings: Iterable[str] = BRAG_ORDER,
+    rating_labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """Stacked bars, one per committee (in the order given), one segment per BRAG rating.
+
+    `rating_labels` names the ratings in the legend as the board's key does (default BRAG_LABELS).
 
     `counts` maps a committee label (its code) to counts by rating: "red", "amber", "green",
     "blue", "unassigned" (other keys, e.g. "cancelled", are left out unless named in `ratings`).
@@ -96,7 +99,7 @@ def brag_by_committee_png(
             color=BRAG_COLOURS.get(rating, "#808080"),
             edgecolor="white",
             linewidth=0.8,
-            label=BRAG_LABELS.get(rating, rating.title()),
+            label=(rating_labels or BRAG_LABELS).get(rating, rating.title()),
             width=0.65,
         )
         # The count on each segment big enough to hold it: the picture reads without the legend.

@@ -116,6 +116,8 @@ def _action_query(review_id: int | None, raw: bool = False, committee_id: int | 
             _when(Action.signed_off_at, raw),
             _when(Action.created_at, raw),
             _when(Action.last_update_at, raw),
+            Action.measure,
+            Action.impact_review_on,
         )
         .outerjoin(Review, Review.id == Action.review_id)
         .outerjoin(owner, owner.id == Action.owner_id)
@@ -181,6 +183,8 @@ def load(s: Session, *, review_id: int | None = None, committee_id: int | None =
         signed_at,
         created,
         updated,
+        measure,
+        review_on,
     ) in action_rows:
         found = findings.get(aid)
         actions.append(
@@ -210,6 +214,8 @@ def load(s: Session, *, review_id: int | None = None, committee_id: int | None =
                 _utc(signed_at),
                 _utc_required(created),
                 _utc_required(updated),
+                measure,
+                review_on,
             )
         )
 

@@ -18,6 +18,9 @@ Event kinds and what `before`/`after` hold:
   evidence                         after = a link kept as evidence
   merged                           on the duplicate: before = status, after = the action kept;
                                    on the action kept: before = the duplicate's reference
+  measure                          how the board will know it worked (text)
+  impact_review                    ISO dates of the impact review (before None when first set)
+  impact                           before = the impact review date it settled; note = evidence
 
 The lead agency is not in the events (it follows the owner's agency silently), so it is shown
 as it is now.
@@ -116,6 +119,15 @@ def as_of(
             changes["due_date"] = date.fromisoformat(e.before) if e.before else None
         elif e.kind == "edited" and e.before:
             changes["text"] = e.before
+        elif e.kind == "measure":
+            changes["measure"] = e.before
+        elif e.kind in ("impact_review", "impact"):
+            changes["impact_review_on"] = date.fromisoformat(e.before) if e.before else None
+        elif e.kind == "reopen" and "impact_review_on" not in changes:
+            # Reopening cleared the review date; the last one set before it stands again.
+            set_before = [x for x in upto if x.kind in ("impact_review", "impact")]
+            if set_before and set_before[-1].kind == "impact_review" and set_before[-1].after:
+                changes["impact_review_on"] = date.fromisoformat(set_before[-1].after)
         elif e.kind == "assigned":
             owner_label, code = directory.split_label(e.before)
             if owner_label is None:
@@ -139,7 +151,7 @@ def as_of(
         events, frozenset({"done"}), moment, action.evidence_of_completion, reopened
     )
     changes["evidence_of_impact"] = _last_note(
-        events, frozenset({"signoff"}), moment, action.evidence_of_impact, reopened
+        events, frozenset({"signoff", "impact"}), moment, action.evidence_of_impact, reopened
     )
     signoffs = [e for e in upto if e.kind == "signoff"]
     if status == Status.SIGNED_OFF and signoffs:

@@ -45,6 +45,8 @@ class ActionRow:
     signed_off_at: datetime | None
     created_at: datetime
     last_update_at: datetime
+    measure: str | None = None
+    impact_review_on: date | None = None
 
     @property
     def ref(self) -> str:
