@@ -326,6 +326,8 @@ def _progress_refusal(action: Action, value: str) -> str | None:
 
 FIELDS: tuple[Field, ...] = (
     text_field("text", "action text", kind="edited"),
+    # How the board will know it worked: a tracker's "How it will be measured" column.
+    text_field("measure", "measure", kind="measure"),
     Field(
         "owner",
         "owner",

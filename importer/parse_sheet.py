@@ -22,7 +22,7 @@ from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIn
 from models.actions import REF_RE
 
 # Fields whose values the app derives once the action is stored: read on the first import only.
-DERIVED_FIELDS = frozenset({"rag"})
+DERIVED_FIELDS = frozenset({"rag", "impact_review"})
 
 # Status column values -> the app's statuses.
 STATUS_WORDS: dict[str, str] = {
@@ -103,6 +103,8 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3}[a-z]?)[.)]\s*(\S.*)$")
 # Field -> words a header may use for it. A header takes the field of the longest words it
 # holds (whole words), so "Target completion date" is a due date, not a completion date.
 FIELDS: list[tuple[str, tuple[str, ...]]] = [
+    # Set at sign-off in the app, never read back; first, so "review date" does not take it.
+    ("impact_review", ("impact review date", "impact review")),
     (
         "completed",
         (

@@ -830,6 +830,7 @@ def _create(
         rating=Rating(activity.rating) if activity.rating and not activity.delivered else None,
         started=activity.status == Status.IN_PROGRESS.value and not activity.delivered,
         progress=activity.progress,
+        measure=activity.measure,
     )
     if activity.status == Status.CANCELLED.value and not activity.delivered:
         ops.cancel(s, m.actor, created.ref, reason="cancelled in the imported tracker", now=m.now)

@@ -157,7 +157,7 @@ def _read_brag(data: Any, loc: _Locator, fail: Any) -> dict[str, Any] | None:
     if data is None:
         return None
     if not isinstance(data, dict):
-        raise fail(loc.top_key("brag"), "brag should be a table: [brag] blue = \"signed-off\"")
+        raise fail(loc.top_key("brag"), 'brag should be a table: [brag] blue = "signed-off"')
     for key in data:
         if key not in BRAG_KEYS:
             raise fail(
@@ -172,7 +172,9 @@ def _read_brag(data: Any, loc: _Locator, fail: Any) -> dict[str, Any] | None:
         )
     labels = data.get("labels", {})
     if not isinstance(labels, dict):
-        raise fail(loc.table_key("brag", "labels"), "brag labels should be a table: [brag.labels] red = …")
+        raise fail(
+            loc.table_key("brag", "labels"), "brag labels should be a table: [brag.labels] red = …"
+        )
     for key, value in labels.items():
         if key not in BRAG_LABEL_KEYS:
             raise fail(
@@ -180,7 +182,10 @@ def _read_brag(data: Any, loc: _Locator, fail: Any) -> dict[str, Any] | None:
                 f"unknown brag label “{key}” (expected: {', '.join(BRAG_LABEL_KEYS)})",
             )
         if not isinstance(value, str) or not value.strip() or len(value) > 40:
-            raise fail(loc.table_key("brag.labels", key), f"brag label {key} should be text of 1 to 40 characters")
+            raise fail(
+                loc.table_key("brag.labels", key),
+                f"brag label {key} should be text of 1 to 40 characters",
+            )
     return {"blue": blue, "labels": {k: v.strip() for k, v in labels.items()}}
 
 
@@ -535,9 +540,7 @@ def org_brag_rules(s: Session, base: BragRules) -> BragRules:
 BOARD_NAME_SETTING = "board_name"
 
 
-def _apply_setting(
-    s: Session, key: str, value: str | None, what: str, summary: OrgSummary
-) -> None:
+def _apply_setting(s: Session, key: str, value: str | None, what: str, summary: OrgSummary) -> None:
     row = s.get(OrgSetting, key)
     if value is None:
         if row is not None:

@@ -46,8 +46,7 @@ class Quarter:
                 )
             return cls(year, int(number))
         raise InvalidInput(
-            f"“{(text or '')[:30]}” is not a quarter: give it as {_FORMS} "
-            "(Q1 is April to June).",
+            f"“{(text or '')[:30]}” is not a quarter: give it as {_FORMS} (Q1 is April to June).",
             field="quarter",
         )
 
@@ -62,11 +61,15 @@ class Quarter:
 
     @property
     def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
 
     @property
     def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
 
     @property
     def financial_year(self) -> str:

@@ -21,15 +21,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from models.brag import BRAG_ORDER, Brag, BragResult, BragRules, rate
+from models.brag import BRAG_ORDER, DEFAULT_RULES, Brag, BragResult, BragRules, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
 from models.history import kind_words, value_words
 from models.permissions import Actor, can_see
+from models.quarters import Quarter
 from models.themes import ThemeReport, recurring
 from reports.charts import BRAG_COLOURS, BRAG_LABELS, BRAG_TEXT
 from reports.data import CommitteeInfo, load, resolve_committee, resolve_review
-from reports.history import end_of_day, replay
+from reports.history import completion_at, end_of_day, replay
 from reports.rows import ActionRow, EventRow
 from reports.xlsx_rows import clean_text, insert_rows, rows_xml
 
@@ -67,6 +68,7 @@ class Report:
     # Slack ids (and names) to the names of the people they are: the history speaks of people.
     names: dict[str, str] = field(default_factory=dict)
     themes: list[ThemeReport] = field(default_factory=list)  # recurring learning, every theme
+    rules: BragRules = DEFAULT_RULES
 
     def committee_counts(self) -> dict[str, Counter[str]]:
         """BRAG counts by committee code: every committee, then actions with none."""
@@ -160,6 +162,7 @@ def build_report(
         scope=", ".join(scope_parts) or "All actions",
         tz=rules.tz,
         themes=recurring(s, viewer, moment, rules),
+        rules=rules,
     )
 
 
@@ -181,13 +184,16 @@ ACTION_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Latest progress", 45),
     ("Evidence of completion", 40),
     ("Evidence of impact", 40),
+    ("How it will be measured", 40),
+    ("Impact review date", 12),
     ("Signed off by", 18),
     ("Signed off on", 12),
 )
 ACTION_HEADERS = [h for h, _ in ACTION_COLUMNS]
 BRAG_COL = ACTION_HEADERS.index("BRAG")
 DATE_COLS = frozenset(
-    ACTION_HEADERS.index(h) for h in ("Target date", "Original target date", "Signed off on")
+    ACTION_HEADERS.index(h)
+    for h in ("Target date", "Original target date", "Impact review date", "Signed off on")
 )
 WRAP_COLS = frozenset(
     ACTION_HEADERS.index(h)
@@ -198,6 +204,7 @@ WRAP_COLS = frozenset(
         "Latest progress",
         "Evidence of completion",
         "Evidence of impact",
+        "How it will be measured",
     )
 )
 
@@ -216,6 +223,9 @@ KIND_LABELS = {
     "merged": "Merged",
     "rejected": "Evidence set aside",
     "evidence": "Evidence added",
+    "measure": "Measure",
+    "impact_review": "Impact review date",
+    "impact": "Impact recorded",
 }
 STATUS_VALUES = {
     "not_started",
@@ -229,8 +239,9 @@ STATUS_VALUES = {
 }
 
 
-def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
+def action_values(line: Line, tz: ZoneInfo, rules: BragRules = DEFAULT_RULES) -> list[Any]:
     a = line.action
+    brag = rules.label(line.brag.brag)
     signed_on = local_date(a.signed_off_at, tz) if a.signed_off_at else None
     if not line.visible:
         return [
@@ -245,10 +256,12 @@ def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
             a.due_date,
             a.original_due_date,
             a.status.label.capitalize(),
-            line.brag.brag.label,
+            brag,
             None,
             None,
             None,
+            None,
+            a.impact_review_on,
             None,
             signed_on,
         ]
@@ -264,10 +277,12 @@ def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
         a.due_date,
         a.original_due_date,
         a.status.label.capitalize(),
-        line.brag.brag.label,
+        brag,
         a.latest_progress,
         a.evidence_of_completion,
         a.evidence_of_impact,
+        a.measure,
+        a.impact_review_on,
         a.signed_off_by,
         signed_on,
     ]
@@ -276,7 +291,7 @@ def action_values(line: Line, tz: ZoneInfo) -> list[Any]:
 def _event_value(kind: str, value: str | None) -> Any:
     if value is None:
         return None
-    if kind == "due":
+    if kind in ("due", "impact_review", "impact"):  # these hold ISO dates
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -397,7 +412,7 @@ def to_csv(report: Report) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(ACTION_HEADERS)
     for line in report.lines:
-        w.writerow([_csv_value(v) for v in action_values(line, report.tz)])
+        w.writerow([_csv_value(v) for v in action_values(line, report.tz, report.rules)])
     # UTF-8 with a byte-order mark: Excel then shows accents and curly quotes correctly.
     return buf.getvalue().encode("utf-8-sig")
 
@@ -478,6 +493,7 @@ class _Table:
     rows: Sequence[Sequence[Any]]
     freeze: str = "A2"
     brag_column: int | None = None  # filled in the BRAG colour of its value
+    brag_labels: Callable[[Brag], str] = DEFAULT_RULES.label
 
 
 def _table_sheet(wb: Any, t: _Table) -> tuple[str, str]:
@@ -500,7 +516,7 @@ def _table_sheet(wb: Any, t: _Table) -> tuple[str, str]:
     ws.append([w.cell(h, "head") for h in t.headers])
     by_value = None
     if t.brag_column is not None:
-        by_value = {t.brag_column: {b.label: w.style_id(f"brag:{b.value}") for b in Brag}}
+        by_value = {t.brag_column: {t.brag_labels(b): w.style_id(f"brag:{b.value}") for b in Brag}}
     xml = rows_xml(t.rows, [w.style_id(k) for k in t.styles], by_value=by_value)
     last = f"{get_column_letter(len(t.headers))}{len(t.rows) + 1}"
     ws.auto_filter.ref = f"A1:{last}"
@@ -526,6 +542,7 @@ def _summary_sheet(
     w.style("section", font=Font(bold=True, size=12))
     w.style("label", font=Font(bold=True))
     w.style("total", font=Font(bold=True))
+    w.style("percent", number_format="0%")
     for b in Brag:
         w.style(
             f"head:{b.value}",
@@ -559,7 +576,7 @@ def _summary_sheet(
         ws.append([w.cell(title, "section")])
         ws.append(
             [w.cell(first, "head")]
-            + [w.cell(BRAG_LABELS[b.value].split(" (")[0], f"head:{b.value}") for b in BRAG_COLUMNS]
+            + [w.cell(report.rules.label(b), f"head:{b.value}") for b in BRAG_COLUMNS]
             + [w.cell("Total", "head")]
         )
         totals: Counter[str] = Counter()
@@ -582,6 +599,7 @@ def _summary_sheet(
         lambda code: f"{code}: {names[code]}" if code in names else code,
     )
     table("BRAG by review type", "Review type", report.review_type_counts(), lambda t: t)
+    _share_by_quarter(ws, w, report)
 
     row = 1
     for png in images:
@@ -590,6 +608,46 @@ def _summary_sheet(
         img.width, img.height = img.width * 96 // 150, img.height * 96 // 150
         ws.add_image(img, f"K{row}")
         row += img.height // 20 + 2
+
+
+QUARTERS_SHOWN = 8
+
+
+def share_by_quarter(report: Report) -> list[tuple[Quarter, int, int]]:
+    """(quarter, actions not cancelled, complete or signed off) at the end of each of the last
+    QUARTERS_SHOWN quarters since the first action, the latest as of the report's moment."""
+    actions = [line.action for line in report.lines]
+    if not actions:
+        return []
+    today = local_date(report.moment, report.tz)
+    first = Quarter.of(min(local_date(a.created_at, report.tz) for a in actions))
+    quarters = [Quarter.of(today)]
+    while len(quarters) < QUARTERS_SHOWN and quarters[-1] > first:
+        quarters.append(quarters[-1].previous)
+    quarters.reverse()
+    moments = [min(end_of_day(q.end, report.tz), report.moment) for q in quarters]
+    counts = completion_at(actions, report.events, moments)
+    return [(q, total, done) for q, (total, done) in zip(quarters, counts, strict=True)]
+
+
+def _share_by_quarter(ws: Any, w: _Writer, report: Report) -> None:
+    rows = share_by_quarter(report)
+    if not rows:
+        return
+    ws.append([w.cell("Share complete by quarter", "section")])
+    ws.append(
+        [
+            w.cell("Quarter", "head"),
+            w.cell("Actions", "head"),
+            w.cell("Complete", "head"),
+            w.cell("Share", "head"),
+        ]
+    )
+    today = local_date(report.moment, report.tz)
+    for q, total, done in rows:
+        label = q.label + (" (to date)" if q.contains(today) else "")
+        ws.append([w.cell(label), total, done, w.cell(done / total if total else None, "percent")])
+    ws.append([])
 
 
 def chart_images(
@@ -705,9 +763,10 @@ def to_xlsx(report: Report, *, charts: bool = True) -> bytes:
             ACTION_HEADERS,
             [width for _, width in ACTION_COLUMNS],
             ACTION_STYLES,
-            [action_values(line, tz) for line in report.lines],
+            [action_values(line, tz, report.rules) for line in report.lines],
             freeze="B2",
             brag_column=BRAG_COL,
+            brag_labels=report.rules.label,
         ),
         _Table("Drift", DRIFT_HEADERS, DRIFT_WIDTHS, DRIFT_STYLES, list(drift_rows(report))),
         _Table(

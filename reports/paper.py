@@ -446,9 +446,7 @@ def summary(doc: Any, paper: Paper) -> None:
             if points < 0
             else "no change"
         )
-        sentence += (
-            f", {trend} on the end of {paper.previous_quarter.label} ({_pct(before)})."
-        )
+        sentence += f", {trend} on the end of {paper.previous_quarter.label} ({_pct(before)})."
     _para(doc, sentence)
     overdue = f.brag.get(Brag.RED.value, 0)
     rules = paper.rules
@@ -704,7 +702,9 @@ def key(doc: Any, paper: Paper) -> None:
             f"{r.drift_days} days"
         ),
         Brag.GREEN: "on course; also complete and awaiting sign-off"
-        + ("; also signed off with its impact still to be evidenced" if r.blue_needs_impact else ""),
+        + (
+            "; also signed off with its impact still to be evidenced" if r.blue_needs_impact else ""
+        ),
         Brag.BLUE: r.blue_meaning(),
         Brag.UNASSIGNED: "no owner or no due date yet: with the business unit to assign",
     }

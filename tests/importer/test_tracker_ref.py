@@ -238,7 +238,8 @@ def test_status_and_brag_are_separate_columns_and_brag_is_not_imported(
     index = parse_file(path)
     assert index.columns is not None
     assert index.columns.mapped["Status"] == "status"
-    assert index.columns.mapped["BRAG"] == "rag" and index.columns.derived == ["BRAG"]
+    assert index.columns.mapped["BRAG"] == "rag"
+    assert index.columns.derived == ["BRAG", "Impact review date"]
     described = "\n".join(_describe(index, None, True))
     assert f"BRAG → {DERIVED}" in described
     statuses = {a.ref: (a.status, a.delivered) for r in index.reviews for a in r.activities}
@@ -314,3 +315,36 @@ def test_xlsx_round_trip_with_an_edit(board: Board, tmp_path: Path) -> None:
     summary = import_file(board, path)
     assert summary.changes == ["A-4 updated: progress"]
     assert summary.actions_unchanged == 5 and summary.reviews_created == 0
+
+
+# ---------------------------------------------------------------- measures
+
+
+def test_measure_columns_are_read_as_the_measure_not_as_evidence(tmp_path: Path) -> None:
+    for header in ("How it will be measured", "Success criteria", "Outcome expected"):
+        path = write_csv(
+            tmp_path,
+            [
+                ["Action", "Lead agency", "Target date", header, "Evidence"],
+                ["Train GPs on bruising", "Health", "31/03/2027", "Re-audit 20 cases", ""],
+            ],
+        )
+        index = parse_file(path)
+        assert index.columns is not None and index.columns.mapped[header] == "measure"
+        (activity,) = index.reviews[0].activities
+        assert activity.measure == "Re-audit 20 cases" and activity.evidence is None
+
+
+def test_a_measure_set_in_the_workbook_is_imported_and_read_back_unchanged(
+    board: Board, tmp_path: Path
+) -> None:
+    rows = exported_rows(board)
+    edit(rows, "A-2", How_it_will_be_measured="Custody audit shows escalations logged")
+    summary = import_file(board, write_csv(tmp_path, rows))
+    assert "A-2 updated: measure" in summary.changes
+    with board.sf() as s:
+        a2 = ops.get_action(s, "A-2")
+        assert a2.measure == "Custody audit shows escalations logged"
+        assert [e.kind for e in a2.events][-1] == "measure"
+    again = import_file(board, write_csv(tmp_path, exported_rows(board), "again.csv"))
+    assert not again.changed and again.actions_updated == 0

@@ -74,6 +74,8 @@ def test_actions_sheet_has_the_board_columns_in_order(board: Board) -> None:
         "Latest progress",
         "Evidence of completion",
         "Evidence of impact",
+        "How it will be measured",
+        "Impact review date",
         "Signed off by",
         "Signed off on",
     ]
@@ -139,7 +141,7 @@ def test_brag_cells_are_filled_in_the_brag_colour(board: Board) -> None:
 def test_headers_frozen_and_filters_on_every_table(board: Board) -> None:
     wb = workbook(board)
     assert wb["Actions"].freeze_panes == "B2"  # header row and the Ref column
-    assert wb["Actions"].auto_filter.ref == "A1:Q7"
+    assert wb["Actions"].auto_filter.ref == "A1:S7"
     for name in ("Drift", "History"):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
@@ -342,7 +344,7 @@ def test_an_empty_tracker_still_exports(session_factory, org, now) -> None:
         _, data = export(s, ADMIN, "xlsx", now, RULES)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb["Actions"].max_row == 1
-    assert wb["Actions"].auto_filter.ref == "A1:Q1"
+    assert wb["Actions"].auto_filter.ref == "A1:S1"
 
 
 def test_history_sheet_speaks_in_peoples_words(board: Board) -> None:

@@ -66,9 +66,7 @@ def _table_after(d: docx.document.Document, heading: str) -> list[list[str]] | N
 
 def _all_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return "\n".join(
-            z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")
-        )
+        return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
 
 
 @pytest.fixture
@@ -79,17 +77,28 @@ def reviewed(board: Board) -> Board:
     nurse = actor(sf, "U0DESNURS")
     with sf.begin() as s:
         ops.set_measure(
-            s, nurse, "A-1", text="Re-audit 20 bruising referrals in six months", now=at(2026, 11, 21)
+            s,
+            nurse,
+            "A-1",
+            text="Re-audit 20 bruising referrals in six months",
+            now=at(2026, 11, 21),
         )
         ops.set_measure(s, ADMIN, "A-4", text="Secret re-audit of the case", now=at(2026, 11, 21))
     with sf.begin() as s:
         ops.change_due(
-            s, ADMIN, "A-6", when=date(2027, 1, 15), reason="Governors meet in January",
+            s,
+            ADMIN,
+            "A-6",
+            when=date(2027, 1, 15),
+            reason="Governors meet in January",
             now=at(2026, 10, 20),
         )
     with sf.begin() as s:
         ops.create_action(
-            s, ADMIN, text="Publish the escalation policy", now=at(2026, 7, 1),
+            s,
+            ADMIN,
+            text="Publish the escalation policy",
+            now=at(2026, 7, 1),
             committee=s.scalars(select(Committee).where(Committee.code == "QAEC")).one(),
             measure="Escalations logged by schools double",
         )
@@ -202,7 +211,9 @@ def test_exceptions_and_sign_offs(reviewed: Board) -> None:
     d = _doc(board_paper_bytes(reviewed))
     overdue = _table_after(d, "3.1 Overdue the longest")
     assert overdue is not None
-    assert [(r[0].split("\n")[0], r[4], r[5]) for r in overdue[1:]] == [("A-2", "29/05/2026", "180")]
+    assert [(r[0].split("\n")[0], r[4], r[5]) for r in overdue[1:]] == [
+        ("A-2", "29/05/2026", "180")
+    ]
     stalled = _table_after(d, "3.2 Little or no progress (no update for 60 days)")
     assert stalled is not None
     assert [r[0].split("\n")[0] for r in stalled[1:]] == ["A-2", "A-3"]
@@ -227,7 +238,11 @@ def test_exceptions_and_sign_offs(reviewed: Board) -> None:
 def test_confidential_reviews_appear_by_reference_only(reviewed: Board) -> None:
     with reviewed.sf.begin() as s:
         ops.change_due(
-            s, ADMIN, "A-4", when=date(2027, 2, 26), reason="Sensitive progress: trial date",
+            s,
+            ADMIN,
+            "A-4",
+            when=date(2027, 2, 26),
+            reason="Sensitive progress: trial date",
             now=at(2026, 11, 1),
         )
     data = board_paper_bytes(reviewed)
