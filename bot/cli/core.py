@@ -22,6 +22,7 @@ from models.calendar import LONDON
 from models.history import event_words, slack_ids_in
 from models.migrate import upgrade
 from models.org import OrgFileError, apply_org, read_org_file
+from models.org import org_brag_rules
 from models.people import names_of_slack_ids, person_by_slack_id_or_name
 from models.permissions import Actor
 from models.queries import (
@@ -175,7 +176,7 @@ def cmd_actions_list(args: argparse.Namespace, ctx: CliContext) -> int:
             owner_id = person_by_slack_id_or_name(s, args.owner).id
         code = require_committee(s, args.committee).code if args.committee else None
         f = ActionFilter(status=args.status, brag=args.brag, owner_id=owner_id, committee_code=code)
-        rows = list_actions(s, f, now, ctx.settings.brag_rules)
+        rows = list_actions(s, f, now, org_brag_rules(s, ctx.settings.brag_rules))
         data = [action_to_dict(a, r) for a, r in rows]
     if args.json:
         emit_json(data)
@@ -203,7 +204,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
     now = ctx.clock.now()
     with store.session_factory() as s:
         action = get_action(s, args.ref)
-        data = action_to_dict(action, rate(action, now, ctx.settings.brag_rules))
+        data = action_to_dict(action, rate(action, now, org_brag_rules(s, ctx.settings.brag_rules)))
         data["findings"] = [{"number": f.number, "text": f.text} for f in action.findings]
         events = load_events(s, action)
         data["events"] = [event_to_dict(e) for e in events]

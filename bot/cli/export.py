@@ -1,4 +1,5 @@
-"""`lscb export --format xlsx|csv -o FILE [--committee CODE] [--review REF] [--as-of DATE]`."""
+"""`lscb export --format xlsx|csv -o FILE [--committee CODE] [--review REF] [--as-of DATE]`, and
+`lscb export --format docx -o FILE [--quarter "2026/27 Q3"]`: the board paper."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from bot.cli.base import CliContext, CliError, add_now_argument
 from models.calendar import local_date
 from models.dates import DateError, parse_date
 from models.permissions import Actor
+from models.org import org_brag_rules
 from reports.export import FORMATS, export
+from reports.paper import board_paper
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,7 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "export",
         help="write the board report: the tracker workbook (.xlsx) or its Actions sheet as CSV",
     )
-    p.add_argument("--format", "-f", choices=FORMATS, help="default: from the file name, else xlsx")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=(*FORMATS, "docx"),
+        help="xlsx, csv, or docx (the board paper); default: from the file name, else xlsx",
+    )
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
     p.add_argument("--committee", metavar="CODE", help="only this committee's actions")
     p.add_argument("--review", metavar="REF", help="only this review's actions (R-3)")
@@ -28,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--as-of",
         metavar="DATE",
         help="the BRAG picture as it stood at the end of this day, e.g. 2026-06-30 or 30/06/2026",
+    )
+    p.add_argument(
+        "--quarter",
+        metavar="QUARTER",
+        help='the board paper\'s quarter, e.g. "2026/27 Q3" (Q1 is April to June); '
+        "default: the quarter under way",
     )
     add_now_argument(p)
     p.set_defaults(func=cmd_export)
@@ -51,10 +65,11 @@ def parse_as_of(text: str, today: date) -> date:
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     out: Path = args.output
     suffix = out.suffix.lower().lstrip(".")
-    if args.format is None and suffix and suffix not in FORMATS:
+    if args.format is None and suffix and suffix not in (*FORMATS, "docx"):
         raise CliError(
-            f"{out.name}: the board report is written as {' or '.join(FORMATS)}; name the file "
-            f"{out.stem}.xlsx or {out.stem}.csv, or give --format"
+            f"{out.name}: the board report is written as {' or '.join(FORMATS)}, the board paper "
+            f"as docx; name the file {out.stem}.xlsx, {out.stem}.csv or {out.stem}.docx, or give "
+            "--format"
         )
     if args.format is not None and suffix and suffix != args.format:
         raise CliError(
@@ -62,6 +77,13 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{out.stem}.{args.format}"
         )
     fmt = args.format or suffix or "xlsx"
+    if fmt == "docx" and (args.committee or args.review or args.as_of):
+        raise CliError(
+            "the board paper covers every action: --committee, --review and --as-of "
+            "are for xlsx and csv; give --quarter instead"
+        )
+    if fmt != "docx" and args.quarter:
+        raise CliError("--quarter is for the board paper: add --format docx")
     if out.exists() and out.is_dir():
         raise CliError(f"{out} is a folder: give a file name, e.g. {out / ('report.' + fmt)}")
     if not out.parent.exists():
@@ -72,17 +94,22 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     started = time.perf_counter()
     with store.session_factory() as s:
-        # The command line is the business unit's tool: it sees every action.
-        _, data = export(
-            s,
-            Actor.system("export"),
-            fmt,
-            now,
-            settings.brag_rules,
-            committee=args.committee,
-            review=args.review,
-            as_of=as_of,
-        )
+        rules = org_brag_rules(s, settings.brag_rules)
+        if fmt == "docx":
+            # Confidential reviews by reference only, whoever runs it: the paper is tabled.
+            _, data = board_paper(s, now, rules, quarter=args.quarter)
+        else:
+            # The command line is the business unit's tool: it sees every action.
+            _, data = export(
+                s,
+                Actor.system("export"),
+                fmt,
+                now,
+                rules,
+                committee=args.committee,
+                review=args.review,
+                as_of=as_of,
+            )
     tmp = out.with_name(out.name + ".part")
     try:
         tmp.write_bytes(data)
