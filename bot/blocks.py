@@ -50,12 +50,14 @@ BUTTON_LABEL = {
     Op.DUE: (ids.BUTTON_DUE, "Change date"),
     Op.SIGNOFF: (ids.BUTTON_SIGNOFF, "Sign off"),
     Op.REOPEN: (ids.BUTTON_REOPEN, "Reopen"),
+    Op.IMPACT: (ids.BUTTON_IMPACT, "Record impact"),
 }
 # Which operation each button performs: a message's buttons that no longer apply are dropped.
 BUTTON_OPS: dict[str, Op] = {
     **{action_id: op for op, (action_id, _) in BUTTON_LABEL.items()},
     ids.BUTTON_APPROVE_DUE: Op.DECIDE_DUE,
     ids.BUTTON_DECLINE_DUE: Op.DECIDE_DUE,
+    ids.BUTTON_IMPACT_REVIEW: Op.IMPACT,
 }
 
 
@@ -304,12 +306,15 @@ def render_action_card(
         ("Latest progress", action.latest_progress),
         ("Evidence of completion", action.evidence_of_completion),
         ("Evidence of impact", action.evidence_of_impact),
+        ("How we will know it worked", action.measure),
     ):
         if value:
             blocks.append(section(f"*{title}*\n{linked(value)}"))
     if action.evidence_links:
         links = "\n".join(f"• {link_to(u)}" for u in action.evidence_link_list)
         blocks.append(section(f"*Evidence*\n{links}"))
+    if action.impact_review_on is not None:
+        blocks.append(context(f"Impact to be reviewed on {uk_date(action.impact_review_on)}"))
     related = []
     if action.source_url:
         related.append(f"From {link_to(action.source_url)}")
@@ -776,7 +781,23 @@ def signoff_modal(action: Action, meta: str) -> dict[str, Any]:
     blocks = [
         _about(action),
         section(f"*Evidence of completion*\n{escape(action.evidence_of_completion or '—')}"),
-        text_input("impact", "Evidence of impact", multiline=True, optional=True, max_length=3000),
+        section(f"*How we will know it worked*\n{escape(action.measure or 'not planned')}"),
+        text_input(
+            "impact",
+            "Evidence of impact",
+            multiline=True,
+            optional=True,
+            placeholder="What changed in practice, and how it was seen",
+            max_length=3000,
+        ),
+        text_input(
+            "review_on",
+            "Or: when to review the impact",
+            optional=True,
+            placeholder="in 6 months, 31/03/2027",
+            max_length=60,
+        ),
+        context("Give evidence of impact, or a date to check it: the chair is reminded then."),
     ]
     return modal(ids.MODAL_SIGNOFF, f"Sign off {action.ref}", blocks, meta, submit="Sign off")
 
@@ -805,6 +826,36 @@ def decline_due_modal(action: Action, meta: str) -> dict[str, Any]:
         text_input("reason", "Why the date stays (the owner is told)", multiline=True),
     ]
     return modal(ids.MODAL_DECLINE_DUE, f"Decline: {action.ref}", blocks, meta, submit="Decline")
+
+
+def impact_modal(action: Action, meta: str) -> dict[str, Any]:
+    blocks = [
+        _about(action),
+        section(f"*How we will know it worked*\n{escape(action.measure or 'not planned')}"),
+        text_input(
+            "impact",
+            "Evidence of impact",
+            multiline=True,
+            placeholder="What changed in practice, and how it was seen",
+            max_length=3000,
+        ),
+    ]
+    return modal(ids.MODAL_IMPACT, f"Impact of {action.ref}", blocks, meta, submit="Record")
+
+
+def impact_review_modal(action: Action, meta: str) -> dict[str, Any]:
+    current = (
+        f"Review due now: {uk_date(action.impact_review_on)}"
+        if action.impact_review_on
+        else "No review date set"
+    )
+    blocks = [
+        _about(action),
+        context(current),
+        text_input("when", "New review date", placeholder="in 3 months, 30/06/2027", max_length=60),
+        text_input("reason", "Why", multiline=True, optional=True, max_length=3000),
+    ]
+    return modal(ids.MODAL_IMPACT_REVIEW, f"Review: {action.ref}", blocks, meta)
 
 
 def add_modal(
@@ -876,6 +927,16 @@ def add_modal(
             optional=True,
             placeholder="31/03/2027, end of March, in 2 weeks",
             max_length=60,
+        )
+    )
+    blocks.append(
+        text_input(
+            "measure",
+            "How we will know it worked",
+            multiline=True,
+            optional=True,
+            placeholder="e.g. re-audit 20 referrals in six months",
+            max_length=3000,
         )
     )
     return modal(ids.MODAL_ADD, "Add an action", blocks, meta, submit="Add")

@@ -22,7 +22,7 @@ USAGE: dict[str, str] = {
     "update": "/lscb update A-12 <not-started|in-progress|on-track|at-risk|off-track> [note]",
     "note": "/lscb note A-12 <progress note>",
     "done": "/lscb done A-12 <evidence of completion>",
-    "signoff": "/lscb signoff A-12 [evidence of impact]",
+    "signoff": "/lscb signoff A-12 [evidence of impact | review <date>]",
     "reopen": "/lscb reopen A-12 <reason>",
     "due": "/lscb due A-12 <date> <reason>",
     "assign": '/lscb assign A-12 <@person | "Name"> [committee CODE]',
@@ -33,10 +33,12 @@ USAGE: dict[str, str] = {
     "reviews": "/lscb reviews [type] [share]",
     "review": "/lscb review REF [share]",
     "digest": "/lscb digest [committee CODE]",
-    "report": "/lscb report [xlsx|csv]",
+    "report": "/lscb report [xlsx|csv|paper]",
     "import": "/lscb import",
     "theme": "/lscb theme A-12|R-3.2 [+code] [-code] [confirm]",
     "themes": "/lscb themes [CODE] [share]",
+    "measure": "/lscb measure A-12 <how we will know it worked>",
+    "impact": "/lscb impact A-12 <evidence of impact | review <date>>",
 }
 
 VERB_ALIASES = {
@@ -59,6 +61,7 @@ VERB_ALIASES = {
     "withdraw": "cancel",
     "reword": "edit",
     "duplicate": "merge",
+    "measures": "measure",
 }
 
 SCOPES = ("mine", "all", "overdue", "due", "unassigned", "drift", "complete")
@@ -72,7 +75,13 @@ SCOPE_ALIASES = {
     "completed": "complete",
     "awaiting": "complete",
 }
-REPORT_FORMATS = ("xlsx", "csv")
+REPORT_FORMATS = ("xlsx", "csv", "paper")
+REPORT_ALIASES = {"docx": "paper", "word": "paper", "board": "paper", "board-paper": "paper"}
+# "review in 6 months", "re-audit on 31/03/2027": a sign-off's impact review date, not evidence.
+REVIEW_DATE = re.compile(
+    r"^(?:impact\s+)?(?:review|re-?audit|check)(?:\s+(?:on|by|date|it))?\s*:?\s+(\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,30})(?:\|[^>]*)?>$")
 CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]{1,30})(?:\|([^>]*))?>$")
@@ -147,6 +156,22 @@ class Done:
 class SignOff:
     ref: str
     impact: str | None = None
+    # The text after "review" when the rest may be a date: the handler reads it with the clock,
+    # and takes the whole text as evidence of impact when it is not a date.
+    review_on: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    ref: str
+    evidence: str
+    review_on: str | None = None  # as for SignOff
 
 
 @dataclass(frozen=True)
@@ -260,6 +285,8 @@ Command = (
     | Import
     | ThemeChange
     | Themes
+    | Measure
+    | Impact
 )
 
 
@@ -419,7 +446,7 @@ def _update(verb: str, rest: str) -> Command:
 
 
 def _text_command(
-    what: str, cls: type[Note] | type[Done] | type[Reopen] | type[Cancel] | type[Edit]
+    what: str, cls: type[Note] | type[Done] | type[Reopen] | type[Cancel] | type[Edit] | type[Measure]
 ) -> Callable[[str, str], Command]:
     def parse(verb: str, rest: str) -> Command:
         ref, body = _split_ref(verb, rest)
@@ -430,9 +457,24 @@ def _text_command(
     return parse
 
 
+def _review_date(body: str) -> str | None:
+    m = REVIEW_DATE.match(body)
+    return m[1].strip() if m else None
+
+
 def _signoff(verb: str, rest: str) -> Command:
     ref, body = _split_ref(verb, rest)
-    return SignOff(ref, body or None)
+    return SignOff(ref, body or None, _review_date(body) if body else None)
+
+
+def _impact(verb: str, rest: str) -> Command:
+    ref, body = _split_ref(verb, rest)
+    if not body:
+        raise CommandError(
+            f"Give the evidence of impact for {ref}, or `review <date>` to check it later.",
+            USAGE[verb],
+        )
+    return Impact(ref, body, _review_date(body))
 
 
 def _due(verb: str, rest: str) -> Command:
@@ -547,8 +589,14 @@ def _report(verb: str, rest: str) -> Command:
     if not words:
         return Report()
     fmt = words[0].lstrip(".")
+    fmt = REPORT_ALIASES.get(fmt, fmt)
+    if fmt == "paper" and len(words) > 1 and words[1] == "paper":
+        words = words[1:]
     if fmt not in REPORT_FORMATS or len(words) > 1:
-        raise CommandError(f"Reports come as xlsx or csv, not “{_quote(rest, 20)}”.", USAGE[verb])
+        raise CommandError(
+            f"Reports come as xlsx, csv or paper (the board paper), not “{_quote(rest, 20)}”.",
+            USAGE[verb],
+        )
     return Report(fmt)
 
 
@@ -645,6 +693,8 @@ _PARSERS = {
     "import": _import,
     "theme": _theme,
     "themes": _themes,
+    "measure": _text_command("How we will know it worked", Measure),
+    "impact": _impact,
 }
 
 

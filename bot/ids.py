@@ -12,6 +12,8 @@ BUTTON_SIGNOFF = "lscb_signoff"
 BUTTON_SHOW = "lscb_show"
 BUTTON_NEXT_PAGE = "lscb_next_page"
 BUTTON_THEMES = "lscb_themes"  # the card's Themes form (admins and the committee's chairs)
+BUTTON_IMPACT = "lscb_impact"  # Record impact (a signed-off action)
+BUTTON_IMPACT_REVIEW = "lscb_impact_review"  # Set a new review date
 
 MODAL_UPDATE = "lscb_update_modal"
 MODAL_NOTE = "lscb_note_modal"
@@ -20,6 +22,8 @@ MODAL_DUE = "lscb_due_modal"
 MODAL_SIGNOFF = "lscb_signoff_modal"
 MODAL_ADD = "lscb_add_modal"
 MODAL_THEMES = "lscb_themes_modal"
+MODAL_IMPACT = "lscb_impact_modal"
+MODAL_IMPACT_REVIEW = "lscb_impact_review_modal"
 
 ACTION_BUTTONS = (BUTTON_UPDATE, BUTTON_NOTE, BUTTON_DONE, BUTTON_DUE, BUTTON_SIGNOFF)
 

@@ -21,8 +21,7 @@ from models.brag import rate
 from models.calendar import LONDON
 from models.history import event_words, slack_ids_in
 from models.migrate import upgrade
-from models.org import OrgFileError, apply_org, read_org_file
-from models.org import org_brag_rules
+from models.org import OrgFileError, apply_org, org_brag_rules, read_org_file
 from models.people import names_of_slack_ids, person_by_slack_id_or_name
 from models.permissions import Actor
 from models.queries import (

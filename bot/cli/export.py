@@ -12,8 +12,8 @@ from pathlib import Path
 from bot.cli.base import CliContext, CliError, add_now_argument
 from models.calendar import local_date
 from models.dates import DateError, parse_date
-from models.permissions import Actor
 from models.org import org_brag_rules
+from models.permissions import Actor
 from reports.export import FORMATS, export
 from reports.paper import board_paper
 

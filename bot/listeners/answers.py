@@ -10,7 +10,7 @@ import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -25,7 +25,7 @@ from models import actions as ops
 from models import digest, notices, themes
 from models.brag import BragRules, rate
 from models.calendar import local_date
-from models.dates import DateError, split_leading_date
+from models.dates import DateError, parse_date, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
 from models.history import slack_ids_in
 from models.people import add_slack_person, names_of_slack_ids, person_by_name, person_by_slack_id
@@ -180,13 +180,50 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 lambda s, a: ops.mark_done(s, a, ref, evidence=evidence, now=now),
                 f"{ref} is complete and awaits sign-off by its committee's chair.",
             )
-        case cmd.SignOff(ref, impact):
+        case cmd.SignOff(ref, impact, review_text):
+            review_on = _review_day(review_text, now, deps.rules)
+            if review_on is not None:
+                impact = None
+            done = (
+                f"{ref} signed off; its impact is to be reviewed on {bk.uk_date(review_on)}."
+                if review_on
+                else f"{ref} signed off."
+                if impact
+                else f"{ref} signed off. How will the board know it worked? Record the evidence "
+                f"with `/lscb impact {ref} <evidence>`, or a date to check it with "
+                f"`/lscb impact {ref} review in 6 months`."
+            )
             return _change(
                 deps,
                 where,
                 ref,
-                lambda s, a: ops.sign_off(s, a, ref, impact=impact, now=now),
-                f"{ref} signed off.",
+                lambda s, a: ops.sign_off(s, a, ref, impact=impact, review_on=review_on, now=now),
+                done,
+            )
+        case cmd.Measure(ref, text):
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.set_measure(s, a, ref, text=text, now=now),
+                f"{ref}: how we will know it worked is recorded.",
+            )
+        case cmd.Impact(ref, evidence, review_text):
+            day = _review_day(review_text, now, deps.rules)
+            if day is not None:
+                return _change(
+                    deps,
+                    where,
+                    ref,
+                    lambda s, a: ops.set_impact_review(s, a, ref, when=day, now=now),
+                    f"The impact of {ref} is to be reviewed on {bk.uk_date(day)}.",
+                )
+            return _change(
+                deps,
+                where,
+                ref,
+                lambda s, a: ops.record_impact(s, a, ref, evidence=evidence, now=now),
+                f"Evidence of impact recorded for {ref}.",
             )
         case cmd.Reopen(ref, reason):
             return _change(
@@ -353,6 +390,16 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
 
             return deps.run(recurring)
     raise AssertionError(f"unhandled command {type(command).__name__}")  # pragma: no cover
+
+
+def _review_day(text: str | None, now: datetime, rules: BragRules) -> date | None:
+    """The impact review date `text` gives, or None when it is not a date (then it is evidence)."""
+    if not text:
+        return None
+    try:
+        return parse_date(text, local_date(now, rules.tz))
+    except DateError:
+        return None
 
 
 def slack_profile(deps: Deps, user_id: str) -> dict[str, Any] | None:
@@ -571,9 +618,15 @@ def _report(deps: Deps, where: Where, fmt: str) -> Answer:
     if importlib.util.find_spec("reports.export") is None:
         return Answer.say("Board reports are not available from Slack yet.")
     from reports import export
+    from reports.paper import board_paper
 
     def build(s: Session) -> Answer:
         actor = _actor(s, where.user_id)
+        if fmt == "paper":
+            # Tabled in public: confidential reviews by reference only, whoever asks.
+            filename, content = board_paper(s, deps.now(), deps.rules)
+            title = "Board paper (Word)"
+            return Answer(title, bk.reply(title), upload=(filename, content))
         filename, content = export(s, actor, fmt, deps.now(), deps.rules)
         return Answer(
             f"Board report ({fmt})", bk.reply(f"Board report ({fmt})"), upload=(filename, content)

@@ -66,6 +66,20 @@ from bot import commands as c
         ("digest QAEC", c.Digest("QAEC")),
         ("report", c.Report("xlsx")),
         ("report CSV", c.Report("csv")),
+        ("report paper", c.Report("paper")),
+        ("report board paper", c.Report("paper")),
+        ("report docx", c.Report("paper")),
+        ("measure A-12 re-audit 20 referrals", c.Measure("A-12", "re-audit 20 referrals")),
+        (
+            "signoff A-12 review in 6 months",
+            c.SignOff("A-12", "review in 6 months", "in 6 months"),
+        ),
+        (
+            "signoff A-12 re-audit on 31/03/2027",
+            c.SignOff("A-12", "re-audit on 31/03/2027", "31/03/2027"),
+        ),
+        ("impact A-12 referrals up a fifth", c.Impact("A-12", "referrals up a fifth")),
+        ("impact A-12 review end of June", c.Impact("A-12", "review end of June", "end of June")),
     ],
 )
 def test_reads_every_subcommand(text: str, expected: c.Command) -> None:
@@ -98,7 +112,9 @@ def test_reads_every_subcommand(text: str, expected: c.Command) -> None:
         ("actions committee", "needs a committee code", "/lscb actions"),
         ("actions <#C1|x> committee QAEC", "not both", "/lscb actions"),
         ("review", "Which review", "/lscb review REF"),
-        ("report pdf", "xlsx or csv", "/lscb report"),
+        ("report pdf", "xlsx, csv or paper", "/lscb report"),
+        ("measure A-12", "How we will know it worked", "/lscb measure"),
+        ("impact A-12", "evidence of impact", "/lscb impact"),
         ("digest one two", "don't understand", "/lscb digest"),
     ],
 )

@@ -45,6 +45,8 @@ FORMS: dict[str, tuple[Op, Callable[[Action, str], dict[str, Any]]]] = {
     ids.BUTTON_SIGNOFF: (Op.SIGNOFF, bk.signoff_modal),
     ids.BUTTON_REOPEN: (Op.REOPEN, bk.reopen_modal),
     ids.BUTTON_DECLINE_DUE: (Op.DECIDE_DUE, bk.decline_due_modal),
+    ids.BUTTON_IMPACT: (Op.IMPACT, bk.impact_modal),
+    ids.BUTTON_IMPACT_REVIEW: (Op.IMPACT, bk.impact_review_modal),
 }
 # Further than any list goes: a larger offset in a Next button was not made by the app.
 MAX_OFFSET = 1_000_000

@@ -92,10 +92,8 @@ FORMS: dict[str, Form] = {
         "New date for {ref} declined; its owner is told why.",
     ),
     ids.MODAL_SIGNOFF: Form(
-        ("impact",),
-        lambda s, a, ref, v, ver, now: ops.sign_off(
-            s, a, ref, impact=v["impact"], now=now, expected_version=ver
-        ),
+        ("impact", "review_on"),
+        lambda s, a, ref, v, ver, now: _sign_off(s, a, ref, v, ver, now),
         "{ref} signed off.",
     ),
     ids.MODAL_CANCEL: Form(
@@ -112,6 +110,20 @@ FORMS: dict[str, Form] = {
         ),
         "{ref} reworded; the old wording is kept in its history.",
     ),
+    ids.MODAL_IMPACT: Form(
+        ("impact",),
+        lambda s, a, ref, v, ver, now: ops.record_impact(
+            s, a, ref, evidence=v["impact"] or "", now=now, expected_version=ver
+        ),
+        "Evidence of impact recorded for {ref}.",
+    ),
+    ids.MODAL_IMPACT_REVIEW: Form(
+        ("when", "reason"),
+        lambda s, a, ref, v, ver, now: ops.set_impact_review(
+            s, a, ref, when=v["when"] or "", reason=v["reason"], now=now, expected_version=ver
+        ),
+        "{ref} has a new impact review date.",
+    ),
 }
 
 
@@ -123,7 +135,25 @@ FIELD_WORDS = {
     "when": "New due date",
     "reason": "Reason",
     "impact": "Evidence of impact",
+    "review_on": "Impact review date",
 }
+
+
+def _sign_off(s: Session, a: Actor, ref: str, v: Values, ver: int | None, now: datetime) -> object:
+    """The sign-off form asks for evidence of impact or a date to review it: one of the two."""
+    if not v["impact"] and not v["review_on"]:
+        raise InvalidInput(
+            "Give the evidence of impact, or a date to review it (in 6 months, 31/03/2027).",
+            field="impact",
+        )
+    if v["impact"] and v["review_on"]:
+        raise InvalidInput(
+            "With evidence of impact there is nothing to review later: leave the date empty.",
+            field="review_on",
+        )
+    return ops.sign_off(
+        s, a, ref, impact=v["impact"], review_on=v["review_on"], now=now, expected_version=ver
+    )
 
 
 class Settled(NamedTuple):
@@ -234,7 +264,7 @@ def register(app: App, deps: Deps) -> None:
         )
 
     def save_new_action(ack: Ack, body: dict, view: dict) -> None:
-        fields = ("text", "review", "owner", "owner_name", "committee", "due_date")
+        fields = ("text", "review", "owner", "owner_name", "committee", "due_date", "measure")
         meta = bk.read_metadata(view.get("private_metadata"))
         v = {f: bk.modal_value(view, f) for f in fields}
         user = body["user"]["id"]
@@ -283,6 +313,7 @@ def register(app: App, deps: Deps) -> None:
                     committee=committee,
                     due_date=due,
                     source_url=meta.get("source") if isinstance(meta.get("source"), str) else None,
+                    measure=v["measure"],
                 )
             except NotFound as e:
                 raise InvalidInput(e.message, field="review") from None
