@@ -7,6 +7,7 @@ The snapshot is read in a fixed number of SQL statements whatever the number of 
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -48,6 +49,8 @@ from models.schema import (
     Status,
 )
 
+log = logging.getLogger(__name__)
+
 REMINDER = "reminder"  # direct message to an owner
 REMINDER_CHANNEL = "reminder_channel"  # owners not in Slack, named in their committee's channel
 DIGEST = "digest"
@@ -55,10 +58,11 @@ ADMIN_DIGEST = "admin_digest"
 ESCALATION_CHAIR = "escalation_chair"
 ESCALATION_BOARD = "escalation_board"
 BOARD_SUMMARY = "board_summary"
+IMPACT_REVIEW = "impact_review"  # direct message to a chair on an action's impact review day
 
 JOB_KINDS: dict[str, tuple[str, ...]] = {
     "events": (events.EVENT,),
-    "reminders": (REMINDER, REMINDER_CHANNEL),
+    "reminders": (REMINDER, REMINDER_CHANNEL, IMPACT_REVIEW),
     "digests": (DIGEST, ADMIN_DIGEST),
     "escalations": (ESCALATION_CHAIR, ESCALATION_BOARD),
     "board-summary": (BOARD_SUMMARY,),
@@ -103,13 +107,19 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
                 func.coalesce(Review.confidential, false()),
                 Action.latest_progress,
                 Action.requested_due_date,
+                Action.impact_review_on,
+                Action.measure,
             )
             .select_from(Action)
             .outerjoin(Person, Action.owner_id == Person.id)
             .outerjoin(Review, Action.review_id == Review.id)
             .where(
                 Action.status != Status.CANCELLED,
-                or_(Action.status != Status.SIGNED_OFF, Action.signed_off_at >= now - RECENT_BLUE),
+                or_(
+                    Action.status != Status.SIGNED_OFF,
+                    Action.signed_off_at >= now - RECENT_BLUE,
+                    Action.impact_review_on.is_not(None),  # its impact review is still to do
+                ),
             )
             .order_by(Action.number)
         )
@@ -156,11 +166,20 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
         committee_id: n
         for committee_id, n in s.execute(
             select(Action.committee_id, func.count())
-            .where(Action.status == Status.SIGNED_OFF, Action.signed_off_at < now - RECENT_BLUE)
+            .where(
+                Action.status == Status.SIGNED_OFF,
+                Action.signed_off_at < now - RECENT_BLUE,
+                Action.impact_review_on.is_(None),  # those with one are in `actions`
+            )
             .group_by(Action.committee_id)
         )
     }
-    return Snapshot(now, rules, actions, committees, admins, board, blue, settings)
+    snap = Snapshot(now, rules, actions, committees, admins, board, blue, settings)
+    snap.impact_reviews = sorted(
+        (a for a in actions if a.status == Status.SIGNED_OFF and a.impact_review_on is not None),
+        key=lambda a: (a.impact_review_on, a.number),
+    )
+    return snap
 
 
 def load_moves(s: Session, since: datetime) -> dict[int, list[Move]]:
@@ -400,6 +419,45 @@ def escalation_week(snap: Snapshot) -> tuple[datetime, str] | None:
     return when, f"{y}-W{w:02d}"
 
 
+def owed_impact_reviews(
+    snap: Snapshot, history: Sequence[PastNotice], start: datetime
+) -> list[OwedNotice]:
+    """On an action's impact review day (09:00, the next working day when it is not one), each
+    chair of its committee in Slack (the admins where it has none) gets it with Record impact and
+    Set a new review date; the committee's digest lists it until the impact is recorded."""
+    days = reminder_slots(start, snap.now)
+    if not days or not snap.impact_reviews:
+        return []
+    covered = _covered(history, (IMPACT_REVIEW,))
+    wanted = set(days)
+    by_chair: dict[str, list[tuple[ActionRow, date]]] = defaultdict(list)
+    for row in snap.impact_reviews:
+        assert row.impact_review_on is not None
+        day = _nwd(row.impact_review_on)
+        if day not in wanted:
+            continue
+        c = snap.committees.get(row.committee_id) if row.committee_id else None
+        subject = f"{row.ref}@{row.impact_review_on.isoformat()}"
+        for chair in c.chairs if c and c.chairs else snap.admins:
+            if subject not in covered.get(chair, set()):
+                by_chair[chair].append((row, day))
+    out = []
+    for chair, items in sorted(by_chair.items()):
+        first, last = min(d for _, d in items), max(d for _, d in items)
+        out.append(
+            OwedNotice(
+                IMPACT_REVIEW,
+                chair,
+                last.isoformat(),
+                at_local(last, REMINDER_TIME),
+                _late(at_local(first, REMINDER_TIME), snap.now),
+                sorted(f"{r.ref}@{r.impact_review_on}" for r, _ in items),
+                render.impact_review_notice([r for r, _ in items], snap),
+            )
+        )
+    return out
+
+
 def owed_escalations(snap: Snapshot, history: Sequence[PastNotice]) -> list[OwedNotice]:
     """Once a week (the reminder day): actions overdue more than 10 working days to the chair,
     and more than 30 to the board channel as one round-up.
@@ -589,7 +647,7 @@ def owed_for(
         covered = _covered(history, (events.EVENT,))
         return events.owed_events(event_rows, covered, modes or {}, chairs, snap.admins, snap.now)
     if job == "reminders":
-        return owed_reminders(snap, history, start)
+        return owed_reminders(snap, history, start) + owed_impact_reviews(snap, history, start)
     if job == "digests":
         return owed_digests(snap, history, start, failed)
     if job == "escalations":
@@ -614,6 +672,27 @@ def owed_at(
         rows, modes = events.load_events(s, now), events.load_modes(s)
         return owed_for(job, snap, history, start, event_rows=rows, modes=modes)
     return owed_for(job, snap, history, start, failed)
+
+    owed = owed_for(job, snap, history, start, failed)
+    if job == "board-summary":
+        for notice in owed:
+            attach_board_paper(s, notice, rules)
+    return owed
+
+
+def attach_board_paper(s: Session, notice: OwedNotice, rules: BragRules) -> None:
+    """The board paper of the quarter just ended, made now, as the summary thread's last part."""
+    from models.org import org_brag_rules
+    from models.quarters import Quarter
+    from reports.paper import board_paper
+
+    quarter = Quarter.of(local_date(notice.due_at)).previous
+    try:
+        name, data = board_paper(s, notice.due_at, org_brag_rules(s, rules), quarter=quarter)
+    except Exception as e:  # the summary still goes without it
+        log.warning("board paper not made (%s): summary only", type(e).__name__)
+        return
+    notice.parts.append(render.board_paper_part(name, data, quarter.label))
 
 
 def owed_at_tick(

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from bot.ids import (
     BUTTON_DONE,
     BUTTON_DUE,
+    BUTTON_IMPACT,
+    BUTTON_IMPACT_REVIEW,
     BUTTON_REOPEN,
     BUTTON_SHOW,
     BUTTON_SIGNOFF,
@@ -309,7 +311,8 @@ def committee_digest(
     today = local_date(snap.now)
     counts = brag_counts_text((r for _, r in rated), snap.blue_counts.get(c.id, 0))
     title = f"{c.code} weekly digest — {today:%d/%m/%Y}"
-    if not sections:
+    impact = impact_review_units(c, snap)
+    if not sections and not impact:
         line = f"*{esc(title)}*: nothing to report. {counts}"
         return [{"text": f"{c.code} weekly digest: nothing to report", "blocks": [section(line)]}]
     units: list[list[Block]] = [[header(title), section(counts)]]
@@ -319,6 +322,9 @@ def committee_digest(
         "since": f"{local_date(since):%d/%m/%Y}",
     }
     for s in digest.SECTIONS:
+        if s.key == digest.SIGNED:
+            units += impact  # impact reviews due come before what was signed off
+            impact = []
         rows = sorted(
             sections.get(s.key, ()), key=lambda x: (x[0].due_date or date.max, x[0].number)
         )
@@ -333,7 +339,89 @@ def committee_digest(
             for a, r in rows
         ]
         units += list_blocks(heading, lines)
+    units += impact
     return paginate(units, f"{c.code} weekly digest")
+
+
+# ---------------------------------------------------------------- impact reviews
+
+
+def impact_review_units(c: CommitteeRow, snap: Snapshot) -> list[list[Block]]:
+    """The digest's "Impact reviews due": the committee's signed-off actions whose review day
+    has come, until their impact is recorded (in the channel: confidential ones by reference)."""
+    today = local_date(snap.now)
+    lines = []
+    for r in snap.impact_reviews:
+        day = r.impact_review_on
+        if r.committee_id != c.id or day is None or day > today:
+            continue
+        when = f"review {'was ' if day < today else ''}due {day:%d/%m/%Y}"
+        if r.confidential:
+            lines.append(f"• *{r.ref}* (confidential review) — {when}")
+        else:
+            measure = f"; measure: {esc(short(r.measure, 100))}" if r.measure else ""
+            lines.append(f"• *{r.ref}* {esc(short(r.text))} — {when}{measure}")
+    return list_blocks("Impact reviews due", lines)
+
+
+def _impact_buttons(ref: str) -> Block:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": label},
+                "action_id": action_id,
+                "value": ref,
+                **({"style": "primary"} if action_id == BUTTON_IMPACT else {}),
+            }
+            for label, action_id in (
+                ("Record impact", BUTTON_IMPACT),
+                ("Set a new review date", BUTTON_IMPACT_REVIEW),
+            )
+        ],
+    }
+
+
+def impact_review_notice(rows: Sequence[ActionRow], snap: Snapshot) -> list[Part]:
+    """A chair's direct message on the review day: each action, how the board said it would
+    know it worked, and the two buttons. Chairs and admins may see confidential actions."""
+    today = local_date(snap.now)
+    units: list[list[Block]] = [
+        [
+            header("Impact review due"),
+            section(
+                "Signed off with a date to check its impact: has it made the difference the "
+                "board hoped for?"
+                if len(rows) == 1
+                else f"{len(rows)} signed-off actions are due a check of their impact."
+            ),
+        ]
+    ]
+    for r in rows:
+        c = snap.committees.get(r.committee_id) if r.committee_id else None
+        day = r.impact_review_on or today
+        when = f"review {'was ' if day < today else ''}due {day:%d/%m/%Y}"
+        text = f"*{r.ref}* {esc(short(r.text, 600))}\n_{when}{f' · {c.code}' if c else ''}_"
+        if r.measure:
+            text += f"\n*How we will know it worked:* {esc(short(r.measure, 1000))}"
+        units.append([section(text), _impact_buttons(r.ref)])
+    refs = ", ".join(r.ref for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+    return paginate(units, f"Impact review due: {refs}")
+
+
+def board_paper_part(filename: str, data: bytes, quarter: str) -> Part:
+    """The board paper (Word), made when the summary is owed, as a file in its thread."""
+    title = f"Board paper: improvement actions, {quarter}"
+    return {
+        "text": f"{title} (Word document)",
+        "blocks": [context(f"The board paper for {quarter}, ready to table.")],
+        "file": {
+            "filename": filename,
+            "title": title,
+            "content_b64": base64.b64encode(data).decode("ascii"),
+        },
+    }
 
 
 def _owner_of(a: ActionRow) -> str:

@@ -37,6 +37,9 @@ class ActionRow:
     confidential: bool
     latest_progress: str | None
     requested_due_date: date | None
+    # Signed off with the impact still to check: the day to check it, and how (else None).
+    impact_review_on: date | None = None
+    measure: str | None = None
     ref: str = ""
     is_open: bool = False
     rating: BragResult | None = None
@@ -80,6 +83,8 @@ class Snapshot:
     settings: dict[str, str] = field(default_factory=dict)  # the organisation file's values
     # Due dates moved (not first set) recently, by action id: read for digests only.
     moves: dict[int, list[Move]] = field(default_factory=dict)
+    # Signed-off actions whose impact review is still to do, soonest first.
+    impact_reviews: list[ActionRow] = field(default_factory=list)
     _brags: dict[tuple[Any, ...], BragResult] = field(default_factory=dict)
 
     def brag(self, a: ActionRow) -> BragResult:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import UTC, date, datetime, timedelta
 
+import docx
 import pytest
 from sqlalchemy import event, select
 
@@ -353,10 +355,16 @@ def test_board_summary_on_the_first_working_day_of_the_quarter(runner, slack, se
     assert result.delivery.sent == 1
     [summary] = posts(slack, channel_id(slack, "#lscb-board"))
     assert "Q4 2026/27" in str(summary.blocks)
-    [chart] = [m for m in slack.messages(channel_id(slack, "#lscb-board")) if m.files]
-    assert chart.thread_ts == summary.ts
+    chart, paper = [m for m in slack.messages(channel_id(slack, "#lscb-board")) if m.files]
+    assert chart.thread_ts == summary.ts == paper.thread_ts
     [upload] = [slack.uploads[f] for f in chart.files]
     assert upload.completed and upload.content and upload.content.startswith(b"\x89PNG")
+    # The board paper of the quarter just ended follows the chart, ready to table.
+    [document] = [slack.uploads[f] for f in paper.files]
+    assert document.completed and document.content
+    assert document.filename == "lscb-board-paper-2026-27-q3.docx"
+    opened = docx.Document(io.BytesIO(document.content))
+    assert "Quarterly report to the board: Q3 2026/27" in [p.text for p in opened.paragraphs]
     assert runner.run("board-summary", datetime(2027, 1, 4, 9, 15, tzinfo=UTC)).owed == 0
 
 
