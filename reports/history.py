@@ -29,6 +29,7 @@ as it is now.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -183,16 +184,14 @@ def replay(
 DONE_STATUSES = frozenset({Status.COMPLETE.value, Status.SIGNED_OFF.value})
 
 
-def completion_at(
+def statuses_at(
     actions: Sequence[ActionRow],
     events: Mapping[int, Sequence[EventRow]],
     moments: Sequence[datetime],
-) -> list[tuple[int, int]]:
-    """At each of `moments` (ascending): (actions existing and not cancelled, of them complete
-    or signed off), from the status events alone: one pass over each action's history rather
-    than a full replay per moment."""
-    totals = [0] * len(moments)
-    done = [0] * len(moments)
+) -> list[Counter[str]]:
+    """At each of `moments` (ascending): how many actions existed in each status, from the
+    status events alone: one pass over each action's history rather than a replay per moment."""
+    out: list[Counter[str]] = [Counter() for _ in moments]
     for a in actions:
         # (when, status after) in order; the first is the status the action was created with.
         changes: list[tuple[datetime, str]] = []
@@ -203,17 +202,28 @@ def completion_at(
                 changes.append((e.at, e.after))
         if not changes:
             changes = [(a.created_at, a.status.value)]
-        i, status = 0, None
+        i, status = 0, changes[0][1]
         for m, moment in enumerate(moments):
             if a.created_at > moment:
                 continue
             while i < len(changes) and changes[i][0] <= moment:
                 status = changes[i][1]
                 i += 1
-            status = status or changes[0][1]
-            if status == Status.CANCELLED.value:
-                continue
-            totals[m] += 1
-            if status in DONE_STATUSES:
-                done[m] += 1
-    return list(zip(totals, done, strict=True))
+            out[m][status] += 1
+    return out
+
+
+def completion_at(
+    actions: Sequence[ActionRow],
+    events: Mapping[int, Sequence[EventRow]],
+    moments: Sequence[datetime],
+) -> list[tuple[int, int]]:
+    """At each of `moments` (ascending): (actions existing and not cancelled, of them complete
+    or signed off)."""
+    return [
+        (
+            sum(n for st, n in c.items() if st != Status.CANCELLED.value),
+            sum(c[st] for st in DONE_STATUSES),
+        )
+        for c in statuses_at(actions, events, moments)
+    ]
