@@ -319,7 +319,6 @@ def _table(
     brag_values: Sequence[str] = (),
 ) -> Any:
     """A plain ruled table: navy header repeated on each page, banded rows, cells in 9 pt."""
-    from docx.shared import Cm
 
     table = doc.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = "Table Grid"
@@ -343,9 +342,18 @@ def _table(
                 _cell_text(cells[i], v)
                 if r % 2 == 0:
                     _shade(cells[i], BAND)
-    for n, cell in enumerate(grid):
-        cell.width = Cm(widths_cm[n % ncols])
+    _widths(table, grid, widths_cm)
     return table
+
+
+def _widths(table: Any, grid: Sequence[Any], widths_cm: Sequence[float]) -> None:
+    """Column widths both ways: Word reads each cell's, LibreOffice the table grid's."""
+    from docx.shared import Cm
+
+    for column, w in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(w)
+    for n, cell in enumerate(grid):
+        cell.width = Cm(widths_cm[n % len(widths_cm)])
 
 
 def _para(doc: Any, text: str, *, size: float = 10.5, colour: str | None = None) -> Any:
@@ -375,6 +383,10 @@ def _none(doc: Any, text: str) -> None:
 
 def _day(d: date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else ""
+
+
+def _long_day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
 
 
 def _pct(x: float | None) -> str:
@@ -434,15 +446,15 @@ def title_block(doc: Any, paper: Paper) -> None:
     sub.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     picture = (
-        f"as at {paper.as_of:%d %B %Y} (the quarter to date)"
+        f"as at {_long_day(paper.as_of)} (the quarter to date)"
         if paper.to_date
-        else f"as at the end of the quarter, {paper.as_of:%d %B %Y}"
+        else f"as at the end of the quarter, {_long_day(paper.as_of)}"
     )
     facts = [
         ("Report to", paper.board),
         ("Quarter", f"{paper.quarter.label} ({paper.quarter.months})"),
         ("Figures", picture),
-        ("Date prepared", f"{paper.prepared:%d %B %Y}"),
+        ("Date prepared", _long_day(paper.prepared)),
         ("Prepared by", "The business unit, from the LSCB Action Tracker"),
         ("Purpose", "For information and assurance: progress on the actions from reviews"),
     ]
@@ -455,16 +467,15 @@ def title_block(doc: Any, paper: Paper) -> None:
                 "are shown by reference only",
             )
         )
-    from docx.shared import Cm
-
     table = doc.add_table(rows=len(facts), cols=2)
     table.style = "Table Grid"
     table.autofit = False
-    for row, (label, value) in zip(table.rows, facts, strict=True):
-        _cell_text(row.cells[0], label, bold=True, colour=NAVY)
-        _shade(row.cells[0], "DEEAF6")
-        _cell_text(row.cells[1], value)
-        row.cells[0].width, row.cells[1].width = Cm(4.2), Cm(12.8)
+    grid = table._cells
+    for n, (label, value) in enumerate(facts):
+        _cell_text(grid[2 * n], label, bold=True, colour=NAVY)
+        _shade(grid[2 * n], "DEEAF6")
+        _cell_text(grid[2 * n + 1], value)
+    _widths(table, grid, [4.2, 12.8])
 
 
 def summary(doc: Any, paper: Paper) -> None:
@@ -544,7 +555,7 @@ def brag_chart(doc: Any, paper: Paper) -> None:
         subtitle=f"{paper.quarter.label}, as at {paper.as_of:%d/%m/%Y}",
         rating_labels=labels,
     )
-    doc.add_picture(io.BytesIO(png), width=Cm(16.5))
+    doc.add_picture(io.BytesIO(png), width=Cm(15.0))
     names = {c.code: c.name for c in paper.committees}
     brags = [b for b in BRAG_ORDER]
     rows = []
@@ -558,7 +569,7 @@ def brag_chart(doc: Any, paper: Paper) -> None:
         doc,
         ["Committee"] + [paper.rules.label(b) for b in brags] + ["Total"],
         rows,
-        [6.0] + [1.8] * len(brags) + [2.0],
+        [5.2] + [2.0] * len(brags) + [1.8],
     )
 
 
@@ -596,7 +607,7 @@ def overdue_longest(doc: Any, paper: Paper) -> None:
             ]
             for x in shown
         ],
-        [1.7, 7.3, 3.0, 1.9, 1.9, 1.7],
+        [1.6, 5.6, 2.6, 2.3, 2.3, 2.3],
     )
     _more(doc, len(shown), len(rows), "Actions sheet")
 
@@ -622,7 +633,7 @@ def little_progress(doc: Any, paper: Paper) -> None:
             ]
             for x in shown
         ],
-        [1.7, 7.3, 3.0, 1.9, 1.9, 1.7],
+        [1.6, 5.6, 2.6, 2.3, 2.3, 2.3],
     )
     _more(doc, len(shown), len(rows), "Actions sheet")
 
@@ -652,7 +663,7 @@ def dates_moved(doc: Any, paper: Paper) -> None:
         doc,
         ["Ref", "Action", "Committee", "Moved", "Reason given", "By"],
         [row(m) for m in shown],
-        [1.7, 4.6, 1.9, 3.0, 4.3, 2.0],
+        [1.6, 3.9, 2.3, 3.4, 3.8, 2.0],
     )
     times = Counter(m.line.action.ref for m in moves)
     repeat = sorted((r for r, n in times.items() if n > 1), key=lambda r: -times[r])
@@ -687,7 +698,7 @@ def impact_reviews_overdue(doc: Any, paper: Paper) -> None:
             ]
             for x in shown
         ],
-        [1.7, 5.6, 5.2, 1.9, 2.1],
+        [1.6, 5.0, 5.2, 2.3, 2.6],
     )
     _more(doc, len(shown), len(rows), "Actions sheet")
 
@@ -729,7 +740,7 @@ def signed_off_this_quarter(doc: Any, paper: Paper) -> None:
             ]
             for x in shown
         ],
-        [1.7, 6.0, 1.9, 2.0, 5.9],
+        [1.6, 5.2, 2.3, 2.3, 5.6],
     )
     _more(doc, len(shown), len(rows), "Actions sheet")
 
@@ -824,6 +835,9 @@ def _page_setup(doc: Any, paper: Paper) -> None:
         style.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
         style.paragraph_format.space_after = Pt(4)
 
+    footer_style = doc.styles["Footer"]
+    footer_style.font.size = Pt(8)
+    footer_style.font.color.rgb = RGBColor.from_string(GREY)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = footer.add_run(f"{paper.board}: improvement actions, {paper.quarter.label}  ·  Page ")
