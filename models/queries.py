@@ -249,19 +249,19 @@ PINNED_BRAG = {
 }
 
 
-def pinned_brag(f: ActionFilter) -> Brag | None:
-    """The one BRAG every action through this filter has, when the filter settles it."""
+def pinned_brag(f: ActionFilter, blue_needs_impact: bool = False) -> Brag | None:
+    """The one BRAG every action through this filter has, when the filter settles it (signed
+    off does not, when Blue needs evidence of impact)."""
     if f.brag:
         return Brag(normalise_filter(f.brag))
-    return PINNED_BRAG.get(normalise_filter(f.status)) if f.status else None
+    pinned = PINNED_BRAG.get(normalise_filter(f.status)) if f.status else None
+    return None if pinned is Brag.BLUE and blue_needs_impact else pinned
 
 
 def _count_by_brag(
     s: Session, f: ActionFilter, w: BragWindow, where: list[ColumnElement[bool]]
 ) -> dict[Brag, int]:
-    pinned = pinned_brag(f)
-    if pinned is Brag.BLUE and w.blue_needs_impact and not f.brag:
-        pinned = None  # signed off is Blue only with evidence of impact: count each
+    pinned = pinned_brag(f, w.blue_needs_impact)
     if pinned is not None:
         n = s.scalar(select(func.count()).select_from(Action).where(*where)) or 0
         return {pinned: n} if n else {}

@@ -336,3 +336,38 @@ def test_chairs_and_admins_set_dates_directly_and_owner_sets_lets_owners(session
     with session_factory.begin() as s:
         a = ops.change_due(s, owner, ref, when="30/06/2027", reason="mine to set", now=now)
         assert a.due_date == date(2027, 6, 30) and not ops.date_requested(a)
+
+
+def test_measure_sign_off_with_a_review_date_then_impact(session_factory, org, now) -> None:
+    from datetime import date, timedelta
+
+    from models.errors import InvalidInput, Refused
+    from tests.factories import make_action
+
+    ref = make_action(session_factory, now, status=Status.COMPLETE)
+    chair = actor(session_factory, "U0QAECCH1")
+    owner = actor(session_factory, "U0DESNURS")
+    with session_factory.begin() as s:
+        ops.set_measure(s, owner, ref, text="Re-audit 20 referrals", now=now)
+    with session_factory.begin() as s, pytest.raises(InvalidInput, match="not after today"):
+        ops.sign_off(s, chair, ref, review_on="today", now=now)
+    with session_factory.begin() as s:
+        ops.sign_off(s, chair, ref, review_on="in 6 months", now=now)
+    later = now + timedelta(days=200)
+    with session_factory.begin() as s, pytest.raises(Refused, match="Only the chair"):
+        ops.record_impact(s, owner, ref, evidence="It worked", now=later)
+    with session_factory.begin() as s:
+        ops.set_impact_review(s, chair, ref, when="31/07/2027", reason="audit late", now=later)
+    with session_factory.begin() as s:
+        ops.record_impact(s, chair, ref, evidence="19 of 20 referrals met the threshold", now=later)
+    with session_factory() as s:
+        a = ops.get_action(s, ref)
+        assert a.measure == "Re-audit 20 referrals" and a.impact_review_on is None
+        assert a.evidence_of_impact == "19 of 20 referrals met the threshold"
+        got = [(e.kind, e.before, e.after) for e in a.events if "impact" in e.kind]
+    assert got == [
+        ("impact_review", None, "2027-05-25"),
+        ("impact_review", "2027-05-25", "2027-07-31"),
+        ("impact", "2027-07-31", None),
+    ]
+    assert date(2027, 5, 25) == date.fromisoformat(got[0][2] or "")

@@ -262,7 +262,7 @@ def check_one_filter(
     assert refs(got) == refs(want), f
     counts = Counter(r.brag for _, r in want)
     assert brag_counts(s, f, now, rules, viewer) == counts, f
-    pinned = pinned_brag(f)
+    pinned = pinned_brag(f, rules.blue_needs_impact)
     assert pinned is None or set(counts) <= {pinned}, f
     page = page_actions(s, f, now, rules, viewer=viewer, offset=3, limit=4)
     assert page.total == len(want) and page.counts_by_brag == counts, f
@@ -388,3 +388,27 @@ def test_an_offset_past_the_end_shows_the_last_page_and_an_empty_list_reads_no_r
         assert page.rows[0][0].ref == "A-41"
         empty = page_actions(s, ActionFilter(status="overdue"), now)
         assert (empty.total, empty.rows, empty.counts_by_brag) == (0, [], {})
+
+
+def test_sql_filters_agree_with_rate_when_blue_needs_evidence_of_impact(world, now) -> None:
+    """`[brag] blue = "impact-evidenced"`: signed off without evidence of impact is Green, in
+    the SQL filters and counts as in `rate`."""
+    from sqlalchemy import update
+
+    from models.brag import BLUE_IMPACT_EVIDENCED
+
+    rules = BragRules(blue=BLUE_IMPACT_EVIDENCED)
+    store(world, TABLE_SPECS, now, rules)
+    with world.begin() as s:
+        s.execute(
+            update(Action)
+            .where(Action.status == Status.SIGNED_OFF, Action.number % 2 == 0)
+            .values(evidence_of_impact="Re-audit shows the change in use")
+        )
+    with world() as s:
+        brags = {
+            (a.evidence_of_impact is not None, rate(a, now, rules).brag)
+            for a in s.scalars(select(Action).where(Action.status == Status.SIGNED_OFF))
+        }
+    assert brags == {(True, Brag.BLUE), (False, Brag.GREEN)}
+    check_all_filters(world, now, rules, [VIEWERS[v] for v in ("admin", "chair of 1")])

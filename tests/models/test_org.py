@@ -107,3 +107,46 @@ def test_date_changes_and_reminder_day_are_read_with_their_defaults(
         assert "date changes changed" in summary.changes
     with session_factory() as s:
         assert owners_set_dates(s) and org_setting(s, "reminder_day", "") == "wed"
+
+
+def test_the_brag_table_sets_what_blue_means_and_the_boards_labels(
+    session_factory, tmp_path: Path
+) -> None:
+    from models.brag import BLUE_IMPACT_EVIDENCED, Brag, BragRules
+    from models.org import board_name, org_brag_rules
+
+    text = EXAMPLE_ORG.read_text() + (
+        '\n[brag]\nblue = "impact-evidenced"\n\n[brag.labels]\nblue = "Embedded"\n'
+    )
+    path = tmp_path / "org.toml"
+    path.write_text(text)
+    with session_factory.begin() as s:
+        assert "BRAG key set" in apply_org(s, read_org_file(path)).changes
+    with session_factory.begin() as s:
+        assert not apply_org(s, read_org_file(path)).changed
+    with session_factory() as s:
+        rules = org_brag_rules(s, BragRules(amber_days=7))
+        assert board_name(s) == "Northshire Safeguarding Children Partnership"
+    assert rules.blue == BLUE_IMPACT_EVIDENCED and rules.amber_days == 7
+    assert rules.label(Brag.BLUE) == "Embedded" and rules.label(Brag.RED) == "Red"
+    with session_factory.begin() as s:  # the table taken out: back to the defaults
+        assert "BRAG key back to the default" in apply_org(s, read_org_file(EXAMPLE_ORG)).changes
+    with session_factory() as s:
+        assert org_brag_rules(s, BragRules()) == BragRules()
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ('[brag]\nblue = "done"\n', ":2: brag blue “done” should be one of: signed-off"),
+        ('[brag]\ncolour = "x"\n', ":2: unknown brag key “colour”"),
+        ('[brag.labels]\npurple = "x"\n', ":2: unknown brag label “purple”"),
+        ('[brag.labels]\nred = ""\n', ":2: brag label red should be text"),
+    ],
+)
+def test_a_bad_brag_table_names_its_line(tmp_path, content: str, message: str) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(content)
+    with pytest.raises(OrgFileError) as e:
+        read_org_file(path)
+    assert message in str(e.value)

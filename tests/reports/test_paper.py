@@ -328,3 +328,46 @@ def test_libreoffice_prints_it(reviewed: Board, tmp_path: Path) -> None:
         first = pdf.pages[0].extract_text() or ""
     assert "Improvement actions from reviews" in first
     assert "Q3 2026/27" in first
+
+
+def test_the_workbook_shows_share_complete_by_quarter_and_the_new_columns(reviewed: Board) -> None:
+    import openpyxl
+
+    from reports import export
+
+    with reviewed.sf() as s:
+        _, data = export(s, ADMIN, "xlsx", reviewed.now, RULES)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    rows = [[c for c in r] for r in wb["Summary"].iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r[0] == "Share complete by quarter")
+    table = []
+    for r in rows[start + 2 :]:
+        if not r[0]:
+            break
+        table.append((r[0], r[1], r[2], round(r[3], 2)))
+    assert table == [
+        ("Q4 2025/26", 5, 0, 0.0),  # A-5 cancelled on 01/05 was still open
+        ("Q1 2026/27", 4, 0, 0.0),
+        ("Q2 2026/27", 5, 1, 0.2),
+        ("Q3 2026/27 (to date)", 6, 2, 0.33),
+    ]
+    head = [c.value for c in wb["Actions"][1]]
+    a7 = next(r for r in wb["Actions"].iter_rows(values_only=True) if r[0] == "A-7")
+    assert a7[head.index("How it will be measured")] == "Escalations logged by schools double"
+    assert a7[head.index("Impact review date")].date() == date(2026, 10, 26)
+
+
+def test_measure_and_impact_review_are_replayed_as_of_a_date(reviewed: Board) -> None:
+    from reports.export import build_report
+
+    with reviewed.sf.begin() as s:
+        ops.record_impact(s, ADMIN, "A-7", evidence="Doubled", now=at(2026, 11, 2))
+    with reviewed.sf() as s:
+        then = build_report(s, ADMIN, reviewed.now, RULES, as_of=date(2026, 10, 10))
+        now = build_report(s, ADMIN, reviewed.now, RULES)
+    a7_then = next(x.action for x in then.lines if x.action.ref == "A-7")
+    a7_now = next(x.action for x in now.lines if x.action.ref == "A-7")
+    assert (a7_then.impact_review_on, a7_then.evidence_of_impact) == (date(2026, 10, 26), None)
+    assert (a7_now.impact_review_on, a7_now.evidence_of_impact) == (None, "Doubled")
+    a1_then = next(x.action for x in then.lines if x.action.ref == "A-1")
+    assert a1_then.measure is None  # planned on 21/11, after that day
