@@ -90,15 +90,15 @@ def build(url: str) -> None:
                     ops.sign_off(s, chair, ref, impact=IMPACTS[i % 3], now=t + timedelta(days=30))
                 continue
             if action.due_date is None:
-                due = date(2026, 6, 30) + timedelta(days=30 * (i % 9))
-                ops.change_due(s, bu, ref, when=due, reason=None, now=t)
+                first = date(2026, 6, 30) + timedelta(days=30 * (i % 9))
+                ops.change_due(s, bu, ref, when=first, reason=None, now=t)
             if i % 3 == 0:
                 ops.set_measure(s, bu, ref, text=MEASURES[i % len(MEASURES)], now=t)
         fate = rnd.random()
         with sf.begin() as s:
-            action = ops.get_action(s, ref)
-            due = action.due_date
-            assert due is not None
+            due_date = ops.get_action(s, ref).due_date
+            assert due_date is not None
+            due = due_date
             if fate < 0.72:
                 ops.update(s, bu, ref, word="in-progress", note="Work under way", now=t)
             if 0.25 < fate < 0.4 and due < date(2026, 12, 1):
