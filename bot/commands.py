@@ -446,7 +446,8 @@ def _update(verb: str, rest: str) -> Command:
 
 
 def _text_command(
-    what: str, cls: type[Note] | type[Done] | type[Reopen] | type[Cancel] | type[Edit] | type[Measure]
+    what: str,
+    cls: type[Note] | type[Done] | type[Reopen] | type[Cancel] | type[Edit] | type[Measure],
 ) -> Callable[[str, str], Command]:
     def parse(verb: str, rest: str) -> Command:
         ref, body = _split_ref(verb, rest)

@@ -34,6 +34,9 @@ KIND_WORDS = {
     "source": "source",
     "due_request": "new due date requested",
     "due_declined": "new due date declined",
+    "measure": "how we will know it worked",
+    "impact_review": "impact review date",
+    "impact": "evidence of impact recorded",
 }
 
 _STATUS_WORDS = {s.value: s.label for s in Status}
@@ -62,7 +65,7 @@ def value_words(kind: str, value: str | None, names: Mapping[str, str]) -> str |
     """A stored before/after value in people's words."""
     if value is None or value == "":
         return None
-    if kind in ("due", "due_request", "due_declined"):
+    if kind in ("due", "due_request", "due_declined", "impact_review", "impact"):  # ISO dates
         return day_first(value)
     if kind == "assigned":
         return " / ".join(person_words(p.strip(), names) for p in value.split(" / "))
@@ -124,7 +127,9 @@ def describe(
     if kind in ("created", "done", "signoff", "reopen", "cancel"):
         # The status is in the word itself ("reopened"); say it only where it is news.
         return Described(kind_words(kind), None, a if kind == "created" else None)
-    if kind in ("edited", "rejected", "evidence", "source", "merged"):
+    if kind == "measure":  # the new measure, not an arrow of two texts
+        return Described(kind_words(kind), None, a)
+    if kind in ("edited", "rejected", "evidence", "source", "merged", "impact"):
         # Texts and links: the note or the line itself says them; no arrow of two long texts.
         return Described(kind_words(kind), None, None)
     return Described(kind_words(kind), b, a)
