@@ -295,7 +295,8 @@ def test_cli_errors_are_one_line(reviewed: Board, db_url: str, tmp_path: Path, c
     for argv, words in [
         (["--quarter", "Q9"], "not a quarter"),
         (["--quarter", "2027/28 Q1"], "has not started"),
-        (["--format", "xlsx", "--quarter", "2026/27 Q3"], "--quarter"),
+        (["-o", str(tmp_path / "report.xlsx"), "--quarter", "2026/27 Q3"], "--quarter"),
+        (["--committee", "QAEC"], "covers every action"),
     ]:
         code = main(["export", "-o", str(target), *argv, *NOW], env={"DATABASE_URL": db_url})
         out, err = capsys.readouterr()
