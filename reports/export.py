@@ -28,7 +28,7 @@ from models.history import kind_words, value_words
 from models.permissions import Actor, can_see
 from models.quarters import Quarter
 from models.themes import ThemeReport, recurring
-from reports.charts import BRAG_COLOURS, BRAG_LABELS, BRAG_TEXT
+from reports.charts import BRAG_COLOURS, BRAG_TEXT
 from reports.data import CommitteeInfo, load, resolve_committee, resolve_review
 from reports.history import completion_at, end_of_day, replay
 from reports.rows import ActionRow, EventRow
