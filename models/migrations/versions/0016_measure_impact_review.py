@@ -1,7 +1,7 @@
 """measure and impact review: how the board will know an action worked, and when it is checked
 
 Revision ID: 0016_measure_impact_review
-Revises: 0017_themes
+Revises: 0013_event_notices
 Create Date: 2026-12-01 11:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0016_measure_impact_review'
-down_revision: str | None = '0017_themes'
+down_revision: str | None = '0013_event_notices'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
