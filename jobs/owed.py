@@ -671,8 +671,6 @@ def owed_at(
     if job == "events":
         rows, modes = events.load_events(s, now), events.load_modes(s)
         return owed_for(job, snap, history, start, event_rows=rows, modes=modes)
-    return owed_for(job, snap, history, start, failed)
-
     owed = owed_for(job, snap, history, start, failed)
     if job == "board-summary":
         for notice in owed:
