@@ -8,13 +8,12 @@ section, soonest due first. `section_of` decides it in Python (the digest, over 
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, or_, select, type_coerce
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from models.brag import BragResult, BragRules, BragWindow, brag_window, rate
@@ -133,17 +132,6 @@ def reportable(w: BragWindow, since: datetime) -> ColumnElement[bool]:
     )
 
 
-@dataclass
-class _Probe:
-    """The columns `rate` reads, for rating narrow rows."""
-
-    status: Status
-    owner_rating: Rating | None
-    due_date: date | None
-    owner_id: int | None
-    last_update_at: datetime
-
-
 @dataclass(frozen=True)
 class CommitteeSections:
     """One committee's digest sections for App Home: how many in each, and the first few."""
@@ -162,7 +150,8 @@ def committee_sections(
     since: datetime,
 ) -> dict[int, CommitteeSections]:
     """The digest's sections for these committees, as of `now`, in two statements whatever the
-    number of actions: counts by committee and section, then the soonest-due few of each."""
+    number of actions: counts by committee and section with the soonest-due few of each, then
+    those few actions."""
     if not committee_ids:
         return {}
     w = brag_window(now, rules)
@@ -173,60 +162,35 @@ def committee_sections(
     visible = visibility_condition(viewer)
     if visible is not None:
         where.append(visible)
-    # One narrow pass over the reportable rows (the covering index serves it), rated in Python
-    # with a memo: most actions share a status, rating, due date and drift.
-    moved = set(
-        s.scalars(
-            select(ActionEvent.action_id).where(
-                ActionEvent.kind == "due", ActionEvent.before.is_not(None), ActionEvent.at >= since
-            )
-        )
+    # Sectioned, counted and ranked in the database, in one statement: each committee's count
+    # per section and the soonest-due few of each, whatever the number of actions.
+    section = section_case(w, since).label("section")
+    ranked = (
+        select(Action.id, Action.committee_id, Action.due_date, Action.number, section)
+        .where(*where)
+        .subquery()
     )
-    # Raw values (no per-row type conversion): the thresholds are compared in the database.
-    rows_in: Any = (
-        s.connection()
-        .execute(
-            select(
-                Action.id,
-                Action.committee_id,
-                type_coerce(Action.status, String()),
-                type_coerce(Action.owner_rating, String()),
-                type_coerce(Action.due_date, String()),
-                Action.owner_id.is_(None),
-                Action.last_update_at <= w.drifting_since,
-                and_(Action.signed_off_at.is_not(None), Action.signed_off_at >= since),
-                Action.number,
-            ).where(*where)
+    part = (ranked.c.committee_id, ranked.c.section)
+    top = select(
+        ranked.c.id,
+        ranked.c.committee_id,
+        ranked.c.section,
+        func.count().over(partition_by=part).label("n"),
+        func.row_number()
+        .over(
+            partition_by=part,
+            order_by=(ranked.c.due_date.is_(None), ranked.c.due_date, ranked.c.number),
         )
-        .all()
-    )
-    memo: dict[tuple[Any, ...], str | None] = {}
-    drift = timedelta(days=rules.drift_days)
-    grouped: dict[tuple[int, str], list[tuple[Any, int, int]]] = {}
-    for aid, cid, status, rating, due, no_owner, drifting, signed, number in rows_in:
-        k = (status, rating, due, bool(no_owner), bool(drifting), bool(signed), aid in moved)
-        section = memo.get(k, "?")
-        if section == "?":
-            day = date.fromisoformat(due) if isinstance(due, str) else due
-            probe = _Probe(
-                Status(status),
-                Rating(rating) if rating else None,
-                day,
-                None if no_owner else 0,
-                now - drift if drifting else now,
-            )
-            r = rate(probe, now, rules)
-            section = memo[k] = section_of(
-                probe.status, probe.owner_rating, r, now if signed else None, aid in moved, since
-            )
-        if section is not None:
-            grouped.setdefault((cid, section), []).append((str(due or "9999"), number, aid))
-    out: dict[int, CommitteeSections] = {cid: CommitteeSections({}, {}) for cid in committee_ids}
+        .label("rank"),
+    ).where(ranked.c.section.is_not(None))
+    listed = top.subquery()
     placed: dict[int, str] = {}
-    for (cid, section), found in grouped.items():
-        out[cid].counts[section] = len(found)
-        for _, _, aid in heapq.nsmallest(per_section, found):
-            placed[aid] = section
+    out: dict[int, CommitteeSections] = {cid: CommitteeSections({}, {}) for cid in committee_ids}
+    shown = select(listed.c.id, listed.c.committee_id, listed.c.section, listed.c.n)
+    found: Any = s.execute(shown.where(listed.c.rank <= per_section))
+    for aid, cid, key, n in found:
+        out[cid].counts[key] = n
+        placed[aid] = key
     if not placed:
         return out
     rows = s.scalars(
