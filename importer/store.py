@@ -17,14 +17,20 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, lazyload, selectinload
 
-from importer.bulk import batched_inserts
 from importer.fields import FIELDS, SIGN_OFF_REFUSED, Field, Merge
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
 from models import actions as ops
-from models.actions import create_action, next_review_number, owner_label
+from models.actions import (
+    ActionDraft,
+    draft_action,
+    insert_actions,
+    next_review_number,
+    owner_label,
+)
+from models.bulk import batched_inserts, insert_plain
 from models.calendar import local_date
 from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor
@@ -38,6 +44,7 @@ from models.schema import (
     Rating,
     Review,
     Status,
+    action_ref,
 )
 from models.themes import LearningSummary, suggest_after_import
 
@@ -338,8 +345,7 @@ class Baselines:
             for (a, f), v in self.pending.items()
             if f in self.of(a)
         ]
-        if inserts:
-            s.execute(insert(ImportedValue), inserts)
+        insert_plain(s, ImportedValue, inserts)
         if updates:
             stmt = (
                 update(ImportedValue)
@@ -432,10 +438,10 @@ def _merge(
     return changed
 
 
-def _record_all(m: Merge, action: Action, activity: ParsedActivity, base: Baselines) -> None:
+def _record_all(m: Merge, action_id: int, activity: ParsedActivity, base: Baselines) -> None:
     """A new action: what its document says of every field is what it said at this import."""
     for f in FIELDS:
-        base.record(action.id, f.name, f.document(activity, m))
+        base.record(action_id, f.name, f.document(activity, m))
 
 
 # ---------------------------------------------------------------- storing
@@ -773,13 +779,14 @@ def _store_actions(
     changed = False
     used = set(by_key)
     findings = {f.text: f for f in review.findings}
+    new: list[_New] = []
     for activity, action, key in pairs:
         steps.tick()
         if action is None:
             if key in used:  # the same wording twice in one review
                 key = action_key(rkey, f"{activity.text}\x1f{len(used)}")
             used.add(key)
-            _create(m, review, activity, key, findings, base, summary)
+            new.append(_create(m, review, activity, key, findings, summary))
             changed = True
             continue
         if action.source_key != key and key not in used:
@@ -794,7 +801,17 @@ def _store_actions(
             action.due_date,
             summary,
         )
+    _insert(m, new, base, summary)
     return changed
+
+
+@dataclass(frozen=True)
+class _New:
+    """A document's activity that becomes a new action, worked out and checked."""
+
+    draft: ActionDraft
+    activity: ParsedActivity
+    review: Review
 
 
 def _create(
@@ -803,15 +820,12 @@ def _create(
     activity: ParsedActivity,
     key: str,
     findings: dict[str, Finding],
-    base: Baselines,
     summary: ImportSummary,
-) -> None:
-    s = m.s
+) -> _New:
     committee = m.committees.match(activity.committee)
     owner = _owner(m, activity, review, summary)
     _count(activity, owner, committee, activity.due_date, summary)
-    created = create_action(
-        s,
+    draft = draft_action(
         m.actor,
         text=activity.text,
         now=m.now,
@@ -832,15 +846,25 @@ def _create(
         progress=activity.progress,
         measure=activity.measure,
     )
-    if activity.status == Status.CANCELLED.value and not activity.delivered:
-        ops.cancel(s, m.actor, created.ref, reason="cancelled in the imported tracker", now=m.now)
-    elif activity.delivered and activity.status == Status.SIGNED_OFF.value:
-        summary.not_applied.append(
-            f"{created.ref}: {SIGN_OFF_REFUSED}; imported as complete, awaiting sign-off"
-        )
-    _record_all(m, created, activity, base)
-    summary.actions_created += 1
-    summary.new_actions.append(NewAction(created.ref, review.name, created.text))
+    return _New(draft, activity, review)
+
+
+def _insert(m: Merge, new: list[_New], base: Baselines, summary: ImportSummary) -> None:
+    """Store a review's new actions at once, in the document's order, then what each row
+    states beyond them (cancelled in the tracker) and what the document said of each field."""
+    s = m.s
+    stored = insert_actions(s, m.actor, m.now, [n.draft for n in new])
+    for (action_id, number), n in zip(stored, new, strict=True):
+        ref, activity = action_ref(number), n.activity
+        if activity.status == Status.CANCELLED.value and not activity.delivered:
+            ops.cancel(s, m.actor, ref, reason="cancelled in the imported tracker", now=m.now)
+        elif activity.delivered and activity.status == Status.SIGNED_OFF.value:
+            summary.not_applied.append(
+                f"{ref}: {SIGN_OFF_REFUSED}; imported as complete, awaiting sign-off"
+            )
+        _record_all(m, action_id, activity, base)
+        summary.actions_created += 1
+        summary.new_actions.append(NewAction(ref, n.review.name, n.draft.columns["text"]))
 
 
 def _owner(

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from models.bulk import insert_plain, insert_rows
 from models.calendar import local_date
 from models.dates import DateError, read_due_date
 from models.errors import ConcurrentChange, InvalidInput, NotFound, Refused, clean_text, typed
@@ -36,6 +39,7 @@ from models.schema import (
     Rating,
     Review,
     Status,
+    action_findings,
     action_ref,
 )
 
@@ -180,8 +184,23 @@ def next_review_number(s: Session) -> int:
     return (s.scalar(select(func.max(Review.number))) or 0) + 1
 
 
-def create_action(
-    s: Session,
+EventDraft = tuple[str, str | None, str | None, str | None]  # kind, before, after, note
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """A new action, checked and worked out but not yet stored: its columns (all but its
+    number and the ids of what it belongs to), what it belongs to, and its first events."""
+
+    columns: dict[str, Any]
+    review: Review | None
+    owner: Person | None
+    committee: Committee | None
+    findings: tuple[Finding, ...]
+    events: tuple[EventDraft, ...]
+
+
+def draft_action(
     actor: Actor,
     *,
     text: str,
@@ -201,10 +220,11 @@ def create_action(
     started: bool = False,
     progress: str | None = None,
     measure: str | None = None,
-) -> Action:
-    """A new action. `allow_past`: a document being imported may state a due date already
-    past; a person giving one is refused. `rating` (the owner's, which puts it in progress),
-    `started` and `progress` (a first note) are what an imported tracker row states."""
+) -> ActionDraft:
+    """A new action, refused as `create_action` refuses it. `allow_past`: a document being
+    imported may state a due date already past; a person giving one is refused. `rating` (the
+    owner's, which puts it in progress), `started` and `progress` (a first note) are what an
+    imported tracker row states."""
     decision = check(actor, Op.CREATE, committee_id=committee.id if committee else None)
     if not decision:
         raise Refused(decision.reason)
@@ -218,44 +238,93 @@ def create_action(
             field="due_date",
         )
     planned = _text(measure, "How we will know it worked", required=False, field="measure")
-    status = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
+    created = Status.COMPLETE if evidence_of_completion else Status.NOT_STARTED
+    status = created
+    events: list[EventDraft] = [("created", None, created.value, note)]
+    if owner is not None or committee is not None:
+        events.append(("assigned", None, owner_label(owner, committee), None))
+    if due_date is not None:
+        events.append(("due", None, _iso(due_date), None))
+    if (rating is not None or started) and status == Status.NOT_STARTED:
+        status = Status.IN_PROGRESS
+        events.append(("status", created.value, status.value, None))
+    owner_rating = rating if rating is not None and status == Status.IN_PROGRESS else None
+    if owner_rating is not None:
+        events.append(("rating", None, owner_rating.value, None))
+    if progress:
+        events.append(("note", None, None, progress))
+    if planned is not None:
+        events.append(("measure", None, planned, None))
+    columns = {
+        "text": body,
+        "lead_agency": lead_agency or (owner.agency if owner else None),
+        "due_date": due_date,
+        "original_due_date": due_date,
+        "status": status,
+        "owner_rating": owner_rating,
+        "latest_progress": progress or None,
+        "evidence_of_completion": evidence_of_completion,
+        "completed_at": now if evidence_of_completion else None,
+        "created_at": now,
+        "last_update_at": now,
+        "source_key": source_key,
+        "source_url": _link(source_url, "The source") if source_url else None,
+        "measure": planned,
+    }
+    return ActionDraft(columns, review, owner, committee, tuple(findings), tuple(events))
+
+
+def create_action(s: Session, actor: Actor, *, now: datetime, **kw: Any) -> Action:
+    """A new action, with its first events, saved in the session (`draft_action`'s arguments)."""
+    draft = draft_action(actor, now=now, **kw)
     action = Action(
         number=next_action_number(s),
-        review=review,
-        text=body,
-        owner=owner,
-        lead_agency=lead_agency or (owner.agency if owner else None),
-        committee=committee,
-        due_date=due_date,
-        original_due_date=due_date,
-        status=status,
-        evidence_of_completion=evidence_of_completion,
-        completed_at=now if evidence_of_completion else None,
-        created_at=now,
-        last_update_at=now,
-        source_key=source_key,
-        source_url=_link(source_url, "The source") if source_url else None,
-        measure=planned,
+        review=draft.review,
+        owner=draft.owner,
+        committee=draft.committee,
+        **draft.columns,
     )
-    action.findings = list(findings)
+    action.findings = list(draft.findings)
     s.add(action)
-    record_event(s, action, actor, now, "created", None, status.value, note)
-    if owner is not None or committee is not None:
-        record_event(s, action, actor, now, "assigned", None, owner_label(owner, committee))
-    if due_date is not None:
-        record_event(s, action, actor, now, "due", None, _iso(due_date))
-    if (rating is not None or started) and status == Status.NOT_STARTED:
-        action.status = Status.IN_PROGRESS
-        record_event(s, action, actor, now, "status", status.value, Status.IN_PROGRESS.value)
-    if rating is not None and action.status == Status.IN_PROGRESS:
-        action.owner_rating = rating
-        record_event(s, action, actor, now, "rating", None, rating.value)
-    if progress:
-        action.latest_progress = progress
-        record_event(s, action, actor, now, "note", None, None, progress)
-    if planned is not None:
-        record_event(s, action, actor, now, "measure", None, planned)
+    for kind, before, after, note in draft.events:
+        record_event(s, action, actor, now, kind, before, after, note)
     return _save(s, action)
+
+
+def insert_actions(
+    s: Session, actor: Actor, now: datetime, drafts: Sequence[ActionDraft]
+) -> list[tuple[int, int]]:
+    """Store many new actions at once, past the session (an import's): numbered in order after
+    the last, with their events and findings. Returns each one's (id, number), in order."""
+    if not drafts:
+        return []
+    first = next_action_number(s)  # flushes the session: the reviews, findings and people
+    rows = [
+        {
+            **d.columns,
+            "number": first + i,
+            "review_id": d.review.id if d.review is not None else None,
+            "owner_id": d.owner.id if d.owner is not None else None,
+            "committee_id": d.committee.id if d.committee is not None else None,
+            "version": 1,
+        }
+        for i, d in enumerate(drafts)
+    ]
+    ids = insert_rows(s, Action, rows)
+    who = {"at": now, "actor_id": actor.person_id, "actor_label": actor.slack_id or actor.label}
+    events = [
+        {**who, "action_id": aid, "kind": kind, "before": before, "after": after, "note": note}
+        for aid, d in zip(ids, drafts, strict=True)
+        for kind, before, after, note in d.events
+    ]
+    insert_rows(s, ActionEvent, events)
+    links = [
+        {"action_id": aid, "finding_id": f.id}
+        for aid, d in zip(ids, drafts, strict=True)
+        for f in dict.fromkeys(d.findings)
+    ]
+    insert_plain(s, action_findings, links)
+    return [(aid, first + i) for i, aid in enumerate(ids)]
 
 
 def require_review_reach(actor: Actor, review: Review) -> None:
