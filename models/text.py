@@ -28,6 +28,8 @@ def stem(word: str) -> str:
     found = _stems.get(word)
     if found is not None:
         return found
+    if word.isdigit():  # a number is its own stem (and a tracker numbers every row)
+        return word
     base = word[:-2] if word.endswith("'s") else word
     with _lock:
         value = _stemmer.stemWord(base.replace("'", ""))

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import similarity
 from models.brag import BragRules, rate
+from models.bulk import insert_plain
 from models.errors import InvalidInput, NotFound, Refused
 from models.permissions import Actor, can_see, can_see_review
 from models.schema import (
@@ -357,6 +358,8 @@ def suggest_after_import(s: Session, now: datetime, *, alike: bool = True) -> Le
             continue
         existing = _link_rows(s, kind, [it.id for it in mine])
         model = _link_model(kind)
+        column = "finding_id" if kind == "f" else "action_id"
+        links: list[dict[str, Any]] = []
         for it in mine:
             kept: set[int] = set()
             for row in existing.get(it.id, []):
@@ -371,19 +374,19 @@ def suggest_after_import(s: Session, now: datetime, *, alike: bool = True) -> Le
                 )
                 if theme_id in kept:
                     continue
-                link: Any = model(
-                    theme_id=theme_id,
-                    state=ThemeState.SUGGESTED,
-                    words="; ".join(said),
-                    at=now,
+                links.append(
+                    {
+                        column: it.id,
+                        "theme_id": theme_id,
+                        "state": ThemeState.SUGGESTED,
+                        "words": "; ".join(said),
+                        "at": now,
+                    }
                 )
-                if kind == "f":
-                    link.finding_id = it.id
-                else:
-                    link.action_id = it.id
-                s.add(link)
-        s.flush()
+        s.flush()  # the suggestions made again are deleted before they are written anew
+        insert_plain(s, model, links)
     terms = {(k, i): t for (k, i), (_, t) in scans.items()}
+    scanned: list[dict[str, Any]] = []
     for it in changed:
         key = (it.kind, it.id)
         terms[key] = similarity.analyse(it.text)
@@ -394,7 +397,10 @@ def suggest_after_import(s: Session, now: datetime, *, alike: bool = True) -> Le
                 .values(digest=_digest(it.text), terms=terms[key])
             )
         else:
-            s.add(ThemeScan(kind=it.kind, item_id=it.id, digest=_digest(it.text), terms=terms[key]))
+            scanned.append(
+                {"kind": it.kind, "item_id": it.id, "digest": _digest(it.text), "terms": terms[key]}
+            )
+    insert_plain(s, ThemeScan, scanned)
     present = {(it.kind, it.id) for it in items}
     gone = [k for k in scans if k not in present]
     for kind in ("f", "a"):

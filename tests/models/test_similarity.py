@@ -152,3 +152,54 @@ def test_scores_are_the_same_run_to_run(seed: ParsedIndex) -> None:
         for j, f in enumerate(r.findings)
     ]
     assert most_alike(docs[60:], docs[:60]) == most_alike(docs[60:], docs[:60])
+
+
+def _one_by_one(new: list[Doc], earlier: list[Doc]) -> dict[object, list[tuple[object, float]]]:
+    """`most_alike`'s rule, item by item over every pair: what the scoring of distinct texts,
+    a chunk at a time, must give."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [*earlier, *new]
+    vectors = TfidfVectorizer(analyzer=str.split, binary=True).fit_transform(
+        [d.terms for d in docs]
+    )
+    words = [set(d.terms.split()) for d in docs]
+    out: dict[object, list[tuple[object, float]]] = {}
+    for own in range(len(earlier), len(docs)):
+        found = []
+        for i in range(own):
+            if docs[own].group is not None and docs[i].group == docs[own].group:
+                continue
+            score = round(float((vectors[own] @ vectors[i].T).toarray()[0, 0]), 3)
+            if score >= THRESHOLD and len(words[own] & words[i]) >= 2:
+                found.append((-score, i))
+        out[docs[own].key] = [(docs[i].key, -neg) for neg, i in sorted(found)[:3]]
+    return out
+
+
+def test_scoring_each_distinct_text_once_gives_what_every_pair_gives(seed: ParsedIndex) -> None:
+    texts = [a.text for r in seed.reviews for a in r.activities] + [
+        f.text for r in seed.reviews for f in r.findings
+    ]
+    # Repeated texts, in several groups and twice in one, as trackers repeat them.
+    docs = [Doc(n, analyse(t), n % 9) for n, t in enumerate(texts + texts[:40] + texts[:25])]
+    docs.append(Doc("no group", analyse(texts[0]), None))
+    got = {k: [(m.key, m.score) for m in ms] for k, ms in most_alike(docs[70:], docs[:70]).items()}
+    assert got == _one_by_one(docs[70:], docs[:70])
+    assert sum(len(v) for v in got.values()) > 50
+
+
+def test_the_weighting_is_scikit_learns(seed: ParsedIndex) -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from models.similarity import tfidf
+
+    texts = [analyse(f.text) for r in seed.reviews for f in r.findings]
+    texts += [analyse(a.text) for r in seed.reviews for a in r.activities]
+    fitted = TfidfVectorizer(analyzer=str.split, binary=True).fit(texts)
+    theirs = fitted.transform(texts[:50])
+    ours = tfidf(texts, texts[:50])
+    # The same vectors, whatever the order of the columns: compare every pair's cosine.
+    assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-6)
+    assert np.allclose(np.asarray(ours.multiply(ours).sum(axis=1)).ravel(), 1.0, atol=1e-6)
