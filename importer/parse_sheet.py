@@ -776,25 +776,39 @@ _GENERIC_SHEET = re.compile(
 )
 
 
+def _read_workbook(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """Each worksheet's name and its cells as text, from A1 (so that row numbers are the
+    sheet's own), the values as last calculated. Read with calamine (Rust), which reads a large
+    tracker in a tenth of the time openpyxl takes."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            return [
+                (
+                    sheet.name,
+                    [
+                        [_cell(v) for v in r]
+                        for r in book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+                    ],
+                )
+                for sheet in book.sheets_metadata
+                if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            ]
+        finally:
+            book.close()
+    except Exception as exc:
+        raise ImportFileError(path, f"the workbook cannot be read ({type(exc).__name__})") from None
+
+
 def parse_xlsx(
     path: str | Path, today: date | None = None, columns: Mapping[str, str] | None = None
 ) -> ParsedIndex:
-    import openpyxl
-
     path = Path(path)
     require_zip_package(path, "an Excel workbook (.xlsx)")
-    try:
-        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:
-        raise ImportFileError(path, f"the workbook cannot be read ({type(exc).__name__})") from None
     day = today or date(2000, 1, 1)
-    try:
-        sheets = [
-            (sheet.title, [[_cell(v) for v in r] for r in sheet.iter_rows(values_only=True)])
-            for sheet in book.worksheets
-        ]
-    finally:
-        book.close()
+    sheets = _read_workbook(path)
     if not sheets:
         raise ImportFileError(path, "the workbook has no sheets")
     index = ParsedIndex(columns=ColumnReport())
