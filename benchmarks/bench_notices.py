@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from workload import StatementCounter, best_of, load_board  # noqa: E402
 
 import models.all  # noqa: E402,F401
+from jobs.attachments import Attachments  # noqa: E402
 from jobs.owed import JOB_NAMES, owed_at, owed_at_tick  # noqa: E402
 from models.brag import BragRules  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
@@ -111,6 +113,17 @@ def measure(actions: int, repeat: int, folder: Path) -> dict[str, Any]:
     base_best, base_med, rows = best_of(lambda: baseline(sf), repeat)
     best, med, owed = best_of(lambda: tick(sf, MONDAY), repeat)
     q_best, _, q_owed = best_of(lambda: tick(sf, QUARTER_DAY), repeat)
+    # The quarter's files (the BRAG chart, the board paper) are made when the summary is sent,
+    # not while working out what is owed: timed here apart, once each.
+    with sf() as s:
+        [summary] = owed_at(s, "board-summary", QUARTER_DAY, RULES)
+    files = [p["file"] for p in summary.parts if "file" in p]
+    make = Attachments(sf, RULES)
+    made: dict[str, float] = {}
+    for spec in files:
+        started = time.perf_counter()
+        assert make(spec) is not None, spec["make"]
+        made[spec["make"]] = time.perf_counter() - started
     sep_best, sep_med, sep_owed = best_of(lambda: one_by_one(sf, MONDAY), repeat)
     assert sep_owed == owed, "one snapshot and one per job give different notices"
     engine.dispose()
@@ -125,6 +138,7 @@ def measure(actions: int, repeat: int, folder: Path) -> dict[str, Any]:
         "owed": owed,
         "quarter_best": q_best,
         "quarter_owed": q_owed,
+        "files": made,
         "separate_best": sep_best,
         "separate_median": sep_med,
     }
@@ -160,7 +174,9 @@ def main() -> int:
         f"{big['separate_best'] * 1000:.0f} ms, median {big['separate_median'] * 1000:.0f} ms "
         f"({big['separate_median'] / big['tick_median']:.1f}x one snapshot)"
     )
-    target = big["tick_median"] < 1.0
+    files = ", ".join(f"{k} {v:.2f} s" for k, v in big["files"].items())
+    print(f"made when the quarter's summary is sent, apart from the tick: {files}")
+    target = big["tick_median"] < 1.0 and big["quarter_best"] < 1.0
     print(f"target under 1 s: {'met' if target else 'MISSED'}")
     return 0 if target and big["statements"] == small["statements"] else 1
 

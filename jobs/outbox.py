@@ -263,8 +263,11 @@ class Dispatcher:
         min_interval: float = 1.0,
         workers: int = 4,
         sleep: Callable[[float], None] = time.sleep,
+        make_file: Callable[[dict[str, Any]], tuple[str, bytes] | None] | None = None,
     ) -> None:
         self.sf = session_factory
+        # Makes a part's file that is made when it is sent (a spec with "make", not its bytes).
+        self.make_file = make_file
         self.lease_clock = lease_clock or SystemClock()
         self.min_interval = min_interval
         self.workers = workers
@@ -492,7 +495,9 @@ class Dispatcher:
                 if not self._hold(claim):
                     raise LostClaim(notice_id)
                 if part.get("file") and index > 0 and thread_ts:
-                    self._upload_file(channel, str(thread_ts), part["file"], blocks)
+                    made = self._file_content(part["file"])
+                    if made is not None:
+                        self._upload_file(channel, str(thread_ts), made, part["file"], blocks)
                     self._record_part(notice_id, token, index, "", channel, index == len(parts) - 1)
                     continue
                 reply = self.client.chat_postMessage(
@@ -570,18 +575,29 @@ class Dispatcher:
 
     # ------------------------------------------------------------ Slack helpers
 
+    def _file_content(self, file: dict[str, Any]) -> tuple[str, bytes] | None:
+        """A part's file as (name, bytes): carried in the notice, or made now from its spec;
+        None when it cannot be made (the part is then left out, and the notice goes on)."""
+        if "content_b64" in file:
+            return str(file["filename"]), base64.b64decode(file["content_b64"])
+        if self.make_file is None:
+            log.warning("a notice's file is made when sent, and nothing here makes it: left out")
+            return None
+        return self.make_file(file)
+
     def _upload_file(
         self,
         channel: str,
         thread_ts: str,
+        made: tuple[str, bytes],
         file: dict[str, Any],
         blocks: list[dict[str, Any]],
     ) -> None:
         """Upload a part's file into the thread (files.getUploadURLExternal, POST, complete)."""
-        content = base64.b64decode(file["content_b64"])
-        title = str(file.get("title") or file["filename"])
+        filename, content = made
+        title = str(file.get("title") or filename)
         got = self.client.files_getUploadURLExternal(
-            filename=str(file["filename"]), length=len(content), alt_txt=title[:1000]
+            filename=filename, length=len(content), alt_txt=title[:1000]
         )
         request = urllib.request.Request(
             str(got["upload_url"]),

@@ -674,23 +674,17 @@ def owed_at(
     owed = owed_for(job, snap, history, start, failed)
     if job == "board-summary":
         for notice in owed:
-            attach_board_paper(s, notice, rules)
+            attach_board_paper(notice)
     return owed
 
 
-def attach_board_paper(s: Session, notice: OwedNotice, rules: BragRules) -> None:
-    """The board paper of the quarter just ended, made now, as the summary thread's last part."""
-    from models.org import org_brag_rules
+def attach_board_paper(notice: OwedNotice) -> None:
+    """The board paper of the quarter just ended as the summary thread's last part: made when
+    the summary is sent (`jobs.attachments`), as things stand then."""
     from models.quarters import Quarter
-    from reports.paper import board_paper
 
     quarter = Quarter.of(local_date(notice.due_at)).previous
-    try:
-        name, data = board_paper(s, notice.due_at, org_brag_rules(s, rules), quarter=quarter)
-    except Exception as e:  # the summary still goes without it
-        log.warning("board paper not made (%s): summary only", type(e).__name__)
-        return
-    notice.parts.append(render.board_paper_part(name, data, quarter.label))
+    notice.parts.append(render.board_paper_part(notice.due_at, quarter.label))
 
 
 def owed_at_tick(

@@ -8,7 +8,6 @@ answers them. In channels, actions of confidential reviews appear by reference o
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from bot.ids import (
     BUTTON_SIGNOFF,
     BUTTON_UPDATE,
 )
+from jobs.attachments import chart_spec, paper_spec
 from models import digest
 from models.brag import BRAG_ORDER, Brag, BragResult
 from models.calendar import local_date
@@ -410,17 +410,13 @@ def impact_review_notice(rows: Sequence[ActionRow], snap: Snapshot) -> list[Part
     return paginate(units, f"Impact review due: {refs}")
 
 
-def board_paper_part(filename: str, data: bytes, quarter: str) -> Part:
-    """The board paper (Word), made when the summary is owed, as a file in its thread."""
+def board_paper_part(as_of: datetime, quarter: str) -> Part:
+    """The board paper (Word) as a file in the summary's thread, made when it is sent."""
     title = f"Board paper: improvement actions, {quarter}"
     return {
         "text": f"{title} (Word document)",
         "blocks": [context(f"The board paper for {quarter}, ready to table.")],
-        "file": {
-            "filename": filename,
-            "title": title,
-            "content_b64": base64.b64encode(data).decode("ascii"),
-        },
+        "file": {"filename": "board-paper.docx", "title": title, **paper_spec(as_of, quarter)},
     }
 
 
@@ -599,32 +595,19 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
         code: {b.value: n for b, n in counts.items() if n} for code, counts in sorted(per.items())
     }
     title = f"Actions by committee and BRAG rating, {period}"
-    png = chart_png(counts, title)
-    if png is not None:
-        # The chart continues the thread, as a file made now and carried in the notice.
-        parts.append(
-            {
-                "text": f"Board summary {period}: BRAG by committee (chart)",
-                "blocks": [context(f"BRAG by committee, {period}")],
-                "file": {
-                    "filename": "brag-by-committee.png",
-                    "title": title,
-                    "content_b64": base64.b64encode(png).decode("ascii"),
-                },
-            }
-        )
+    # The chart continues the thread: drawn from these counts when the summary is sent.
+    parts.append(
+        {
+            "text": f"Board summary {period}: BRAG by committee (chart)",
+            "blocks": [context(f"BRAG by committee, {period}")],
+            "file": {
+                "filename": "brag-by-committee.png",
+                "title": title,
+                **chart_spec(counts, title),
+            },
+        }
+    )
     return parts
-
-
-def chart_png(counts: dict[str, dict[str, int]], title: str) -> bytes | None:
-    """The board's BRAG-by-committee chart, or None if it cannot be drawn."""
-    try:
-        from reports.charts import brag_by_committee_png
-
-        return brag_by_committee_png(counts, title=title)
-    except Exception as e:  # a missing plotting library must not stop the summary
-        log.warning("board chart not drawn (%s): text summary only", type(e).__name__)
-        return None
 
 
 def brag_counts_text_from_counter(counts: Counter[Brag]) -> str:

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.attachments import Attachments
 from jobs.outbox import Dispatcher, DispatchResult, enqueue
 from jobs.owed import JOB_KINDS, JOB_NAMES, load_snapshot, owed_at
 from jobs.snapshot import Snapshot
@@ -122,7 +123,9 @@ def run_jobs(
         except Exception as e:
             log.exception("job %s failed working out what is owed; its next run catches up", job)
             results.append(JobResult(job, now, error=e))
-    dispatcher = dispatcher or Dispatcher(session_factory, client)
+    dispatcher = dispatcher or Dispatcher(
+        session_factory, client, make_file=Attachments(session_factory, rules)
+    )
     for result in results:
         if result.error is not None:
             continue

@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from jobs.attachments import Attachments
 from jobs.outbox import Dispatcher
 from jobs.owed import JOB_NAMES, REMINDER_TIME
 from jobs.runner import run_jobs
@@ -332,7 +333,10 @@ def start_scheduler(
         client,
         clock,
         settings.brag_rules,
-        dispatcher or Dispatcher(session_factory, client),
+        dispatcher
+        or Dispatcher(
+            session_factory, client, make_file=Attachments(session_factory, settings.brag_rules)
+        ),
     )
     handle = SchedulerHandle(
         settings,

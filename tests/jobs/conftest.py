@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.attachments import Attachments
 from jobs.outbox import Dispatcher
 from jobs.runner import JobResult, run_job
 from models.brag import BragRules
@@ -58,7 +59,13 @@ class Runner:
         self.rules = BragRules()
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.sf, self.client, lease_clock=self.lease_clock, min_interval=0)
+        return Dispatcher(
+            self.sf,
+            self.client,
+            lease_clock=self.lease_clock,
+            min_interval=0,
+            make_file=Attachments(self.sf, self.rules),
+        )
 
     def run(self, job: str, now: datetime) -> JobResult:
         return run_job(

@@ -368,6 +368,30 @@ def test_board_summary_on_the_first_working_day_of_the_quarter(runner, slack, se
     assert runner.run("board-summary", datetime(2027, 1, 4, 9, 15, tzinfo=UTC)).owed == 0
 
 
+def test_the_board_summarys_files_are_made_when_it_is_sent_and_it_goes_without_one_not_made(
+    runner, slack, session_factory, monkeypatch
+):
+    make_action(session_factory, datetime(2026, 11, 2, 9, tzinfo=UTC), due=date(2027, 3, 1))
+    import reports.paper
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no paper today")
+
+    monkeypatch.setattr(reports.paper, "board_paper", broken)
+    result = runner.run("board-summary", datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
+    assert result.delivery.sent == 1
+    with session_factory() as s:
+        [notice] = s.scalars(select(Notice).where(Notice.kind == "board_summary")).all()
+        # What is owed says which files to make; their bytes are not kept in the outbox.
+        assert "content_b64" not in notice.payload and '"make": "board-paper"' in notice.payload
+    [summary] = posts(slack, channel_id(slack, "#lscb-board"))
+    assert "Q4 2026/27" in str(summary.blocks)
+    [chart] = [m for m in slack.messages(channel_id(slack, "#lscb-board")) if m.files]
+    [upload] = [slack.uploads[f] for f in chart.files]
+    assert upload.content and upload.content.startswith(b"\x89PNG")
+    assert runner.run("board-summary", datetime(2027, 1, 4, 9, 15, tzinfo=UTC)).owed == 0
+
+
 @pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
     reason="the single-scheduler lock is a PostgreSQL advisory lock; SQLite runs one process",
