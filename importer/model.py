@@ -43,6 +43,8 @@ class ParsedActivity:
     # "Outcome expected"): never evidence of completion.
     measure: str | None = None
     line: int = 0  # the row or line it was read from, for messages
+    # Trackers only: where the row stands, as messages name it ("sheet “Mary”, row 12").
+    at: str = ""
 
 
 @dataclass
@@ -57,6 +59,9 @@ class ParsedReview:
     findings: list[ParsedFinding] = field(default_factory=list)
     activities: list[ParsedActivity] = field(default_factory=list)
     line: int = 0  # where the entry starts in the source, for messages
+    # Read from a tracker's rows: such a review is known again by its name alone, whatever
+    # type its rows give (trackers imported before they gave one are matched as before).
+    from_tracker: bool = False
 
 
 @dataclass

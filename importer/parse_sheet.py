@@ -21,6 +21,9 @@ from importer.errors import ImportFileError, require_zip_package
 from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIndex, ParsedReview
 from models.actions import REF_RE
 
+# A tracker's review when no column says what kind of review it is.
+TRACKER_REVIEW_TYPE = "Action tracker"
+
 # Fields whose values the app derives once the action is stored: read on the first import only.
 DERIVED_FIELDS = frozenset({"rag", "impact_review"})
 
@@ -184,6 +187,19 @@ FIELDS: list[tuple[str, tuple[str, ...]]] = [
             "accountable committee",
             "reporting to",
             "reports to",
+        ),
+    ),
+    (
+        "review_type",
+        (
+            "type of review",
+            "review type",
+            "type of learning review",
+            "type of learning",
+            "learning type",
+            "review category",
+            "source type",
+            "type of source",
         ),
     ),
     (
@@ -601,10 +617,12 @@ def _read_sheet(
         key = get("review") if has_review else ""
         key = key or review_name
         review = reviews.get(key)
+        kind = " ".join(get("review_type").split())[:200]
         if review is None:
             review = ParsedReview(
                 section=None,
-                type="Action tracker",
+                type=kind or TRACKER_REVIEW_TYPE,
+                from_tracker=True,
                 name=key,
                 date_text="",
                 month=st.parse_month(title) if title else None,
@@ -613,6 +631,13 @@ def _read_sheet(
                 line=n,
             )
             reviews[key] = review
+        elif kind and review.type == TRACKER_REVIEW_TYPE:
+            review.type = kind  # the first row of the review that says what kind it is
+        elif kind and _norm(kind) != _norm(review.type):
+            warnings.append(
+                f"{at}: the type of review {_shown(kind)} differs from {_shown(review.type)} "
+                "on the review's earlier rows; the first was kept"
+            )
         raw_ref = get("ref") if ref_col is not None else ""
         ref = read_ref(raw_ref) if raw_ref else None
         rec = get("recommendation") if has_rec else ""
@@ -713,6 +738,7 @@ def _read_sheet(
                 rating=rating if not done else None,
                 measure=get("measure") or None,
                 line=n,
+                at=at,
             )
         )
     return count

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from importer.fields import FIELDS, SIGN_OFF_REFUSED, Field, Merge
 from importer.model import ParsedActivity, ParsedIndex, ParsedReview
+from importer.parse_sheet import TRACKER_REVIEW_TYPE
 from models import actions as ops
 from models.actions import (
     ActionDraft,
@@ -275,7 +276,7 @@ def _digest(*parts: str) -> str:
 
 
 def review_key(r: ParsedReview) -> str:
-    return "rv:" + _digest(r.type, r.name)[:40]
+    return "rv:" + _digest(TRACKER_REVIEW_TYPE if r.from_tracker else r.type, r.name)[:40]
 
 
 def action_key(rkey: str, text: str) -> str:
@@ -879,10 +880,9 @@ def _owner(
     person = Person(name=name, slack_id=None, agency=activity.lead_agency, active=True)
     m.s.add(person)
     m.people.by_name[_norm_name(name)] = person
-    where = review.name or review.type
-    if activity.line:
-        tracker = review.type == "Action tracker"
-        where = f"row {activity.line}" if tracker else f"{where}, line {activity.line}"
+    where = activity.at or review.name or review.type
+    if activity.line and not activity.at:
+        where = f"{where}, line {activity.line}"
     summary.warnings.append(
         f"{where}: the owner “{name}” is not in the organisation; kept by name, as an owner "
         "not in Slack (check the name, or add them to the organisation file)"

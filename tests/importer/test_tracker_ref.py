@@ -199,7 +199,9 @@ def test_rows_matched_by_ref_and_new_rows_in_one_file(board: Board, tmp_path: Pa
     assert (summary.actions_created, summary.actions_matched_by_ref) == (1, 6)
     assert summary.reviews_created == 1  # the new row's tracker review, for that row alone
     with board.sf() as s:
-        created = s.scalars(select(Review).where(Review.type == "Action tracker")).one()
+        created = s.scalars(select(Review).where(Review.source_key.is_not(None))).one()
+        # The rows' "Review type" column says what kind of review it is.
+        assert (created.type, created.name) == ("Serious Case Review", "Child C (Chris)")
         assert [f.text for f in created.findings] == ["Safety plans were not shared"]
 
 

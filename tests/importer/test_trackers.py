@@ -311,3 +311,30 @@ def test_any_header_row_gives_a_mapping_or_a_refusal_that_lists_the_headers(
         assert index.columns is not None
         assert "action" in index.columns.mapped.values()
         assert index.activity_count == 1
+
+
+def test_a_type_of_review_column_gives_each_review_its_type_and_re_imports_change_nothing(
+    session_factory: sessionmaker[Session], org: dict[str, Person], now: datetime, tmp_path: Path
+) -> None:
+    rows = [
+        ["Review", "Type of review", "What will be done", "Who", "By when"],
+        ["Child M", "Rapid Review", "Share the safety plan", "Jo Evans", "31/03/2027"],
+        ["Child M", "", "Audit missing episodes", "Jo Evans", "30/04/2027"],
+        ["Neglect audit", "Multi-Agency Audit", "Refresh the toolkit", "", "31/05/2027"],
+        ["Neglect audit", "Single Agency Audit", "Re-audit in six months", "", "30/06/2027"],
+    ]
+    index = parse_file(write_csv(tmp_path / "plan.csv", rows), today=TODAY)
+    assert index.columns is not None and index.columns.mapped["Type of review"] == "review_type"
+    assert [(r.name, r.type) for r in index.reviews] == [
+        ("Child M", "Rapid Review"),
+        ("Neglect audit", "Multi-Agency Audit"),
+    ]
+    assert any(w.startswith("row 5: the type of review") for w in index.warnings)
+    assert [len(r.activities) for r in index.reviews] == [2, 2]
+    with session_factory.begin() as s:
+        store_index(s, index, now=now, source_name="plan.csv")
+    with session_factory.begin() as s:
+        again = store_index(
+            s, parse_file(tmp_path / "plan.csv", today=TODAY), now=now, source_name="plan.csv"
+        )
+    assert not again.changed and again.actions_unchanged == 4
