@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.errors import InvalidInput
-from models.schema import Person
+from models.schema import OPEN_STATUSES, Action, Person
 
 
 def person_by_slack_id(s: Session, slack_id: str) -> Person | None:
@@ -76,3 +76,23 @@ def names_of_slack_ids(s: Session, slack_ids: set[str]) -> dict[str, str]:
         return {}
     rows = s.execute(select(Person.slack_id, Person.name).where(Person.slack_id.in_(slack_ids)))
     return {sid: name for sid, name in rows if sid}
+
+
+def owners_kept_by_name(s: Session) -> list[tuple[str, list[int]]]:
+    """Owners an import kept by the name a document gave, who are neither in the organisation
+    file nor in Slack, with the numbers of their open actions: for the business unit to check
+    the name or add the person to the organisation file. Names in order, numbers ascending."""
+    rows = s.execute(
+        select(Person.name, Action.number)
+        .join(Action, Action.owner_id == Person.id)
+        .where(
+            Person.slack_id.is_(None),
+            Person.in_org_file.is_(False),
+            Action.status.in_(tuple(OPEN_STATUSES)),
+        )
+        .order_by(Person.name, Action.number)
+    )
+    out: dict[str, list[int]] = {}
+    for name, number in rows:
+        out.setdefault(name, []).append(number)
+    return list(out.items())

@@ -28,7 +28,13 @@ from models.calendar import local_date
 from models.dates import DateError, parse_date, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
 from models.history import slack_ids_in
-from models.people import add_slack_person, names_of_slack_ids, person_by_name, person_by_slack_id
+from models.people import (
+    add_slack_person,
+    names_of_slack_ids,
+    owners_kept_by_name,
+    person_by_name,
+    person_by_slack_id,
+)
 from models.permissions import Actor, Op, can_preview_digest, can_see, can_see_review, check
 from models.queries import (
     ActionFilter,
@@ -41,7 +47,7 @@ from models.queries import (
     page_actions,
     require_committee,
 )
-from models.schema import Action, Committee, Person, Review
+from models.schema import Action, Committee, Person, Review, action_ref
 
 log = logging.getLogger(__name__)
 
@@ -559,7 +565,38 @@ def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int)
         blocks.append(
             bk.context("Everyone's: `/lscb actions all` · by committee: `committee CODE`")
         )
+    if scope == "unassigned" and actor.is_admin and not c.share:
+        blocks.extend(_kept_by_name(s))
     return Answer.of(blocks, share=c.share)
+
+
+KEPT_BY_NAME_SHOWN = 20
+
+
+def _kept_by_name(s: Session) -> list[dict[str, Any]]:
+    """For admins triaging: owners an import kept by name, in neither the organisation file
+    nor Slack, with their open actions (at most `KEPT_BY_NAME_SHOWN` people)."""
+    kept = owners_kept_by_name(s)
+    if not kept:
+        return []
+    lines = [
+        f"• {bk.escape(name)}: "
+        + ", ".join(action_ref(n) for n in numbers[:10])
+        + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+        for name, numbers in kept[:KEPT_BY_NAME_SHOWN]
+    ]
+    if len(kept) > KEPT_BY_NAME_SHOWN:
+        lines.append(f"…and {len(kept) - KEPT_BY_NAME_SHOWN} more people")
+    return [
+        bk.section(
+            "*Owners kept by name from an import* (not in the organisation file, not in "
+            "Slack: reminded through their committee's channel)\n" + "\n".join(lines)
+        ),
+        bk.context(
+            "Check each name, then add the person to the organisation file (`lscb org load`), "
+            "or give the actions another owner with `/lscb assign A-12 @person`."
+        ),
+    ]
 
 
 def _add(deps: Deps, s: Session, c: cmd.Add, where: Where) -> Answer:

@@ -364,3 +364,22 @@ def test_an_unknown_command_points_to_help_once(driver) -> None:
     out = driver.command(OWNER, "frobnicate")
     assert "don't know the command “frobnicate”" in out.text
     assert out.text.count("/lscb help") == 1
+
+
+def test_unassigned_shows_admins_the_owners_an_import_kept_by_name(
+    driver, session_factory, now
+) -> None:
+    with session_factory.begin() as s:
+        s.add(Person(name="Joe Bloggs", slack_id=None, active=True))  # as an import keeps them
+    kept = make_action(session_factory, now, owner="Joe Bloggs")
+    unowned = make_action(session_factory, now, owner=None)
+    out = driver.command(ADMIN, "actions unassigned")
+    assert unowned in out.text
+    assert "Owners kept by name from an import" in out.text
+    assert f"Joe Bloggs: {kept}" in out.text
+    # Not for anyone else, and not for a name the organisation file gives.
+    assert "kept by name" not in driver.command(CHAIR, "actions unassigned").text
+    with session_factory.begin() as s:
+        joe = s.scalars(select(Person).where(Person.name == "Joe Bloggs")).one()
+        joe.in_org_file = True
+    assert "kept by name" not in driver.command(ADMIN, "actions unassigned").text
