@@ -74,6 +74,8 @@ class ColumnReport:
     review_from: str | None = None
     skipped_sheets: list[str] = field(default_factory=list)  # "Key (no actions)"
     sheets: list[str] = field(default_factory=list)  # sheets read
+    # A workbook's sheets each with their own headers: sheet -> (header -> field, ignored).
+    by_sheet: dict[str, tuple[dict[str, str], list[str]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -592,6 +592,8 @@ def _read_sheet(
     for h in layout.report.derived:
         if h not in report.derived:
             report.derived.append(h)
+    if where:  # one of several sheets: what its own headers became
+        report.by_sheet[review_name] = (dict(layout.report.mapped), list(layout.report.ignored))
     title = " ".join(
         " ".join(c.split()) for r in rows[: layout.head] for c in r if c.strip()
     ).strip()

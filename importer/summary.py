@@ -62,6 +62,10 @@ def to_json(index: ParsedIndex, committees: CommitteeMatcher | None = None) -> d
             "review_from": index.columns.review_from,
             "sheets": index.columns.sheets,
             "skipped_sheets": index.columns.skipped_sheets,
+            "by_sheet": {
+                sheet: {"mapped": mapped, "ignored": ignored}
+                for sheet, (mapped, ignored) in index.columns.by_sheet.items()
+            },
         }
     return out
 
@@ -86,12 +90,23 @@ def describe(index: ParsedIndex, summary: ImportSummary | None, dry_run: bool) -
         f"({len(delivered)} reported as delivered: imported as complete, awaiting sign-off)."
     ]
     if index.columns is not None:
-        mapped = ", ".join(
-            f"{h} → {DERIVED if h in index.columns.derived else f}"
-            for h, f in index.columns.mapped.items()
-        )
-        lines.append(f"Columns mapped: {mapped}.")
-        lines.append(f"Columns ignored: {', '.join(index.columns.ignored) or 'none'}.")
+        cols = index.columns
+
+        def mapping(mapped: dict[str, str]) -> str:
+            return ", ".join(
+                f"{h} → {DERIVED if h in cols.derived else f}" for h, f in mapped.items()
+            )
+
+        read = {t: cols.by_sheet[t] for t in cols.sheets if t in cols.by_sheet}
+        if len({repr(v) for v in read.values()}) > 1:  # sheets headed differently: each its own
+            for title, (mapped, ignored) in read.items():
+                lines.append(
+                    f"Sheet “{title}”: columns mapped: {mapping(mapped)}; "
+                    f"ignored: {', '.join(ignored) or 'none'}."
+                )
+        else:
+            lines.append(f"Columns mapped: {mapping(cols.mapped)}.")
+            lines.append(f"Columns ignored: {', '.join(cols.ignored) or 'none'}.")
         if (
             index.columns.sheets
             and len(index.columns.sheets) + len(index.columns.skipped_sheets) > 1

@@ -338,3 +338,29 @@ def test_a_type_of_review_column_gives_each_review_its_type_and_re_imports_chang
             s, parse_file(tmp_path / "plan.csv", today=TODAY), now=now, source_name="plan.csv"
         )
     assert not again.changed and again.actions_unchanged == 4
+
+
+def test_sheets_headed_differently_are_each_reported_with_their_own_columns(
+    tmp_path: Path,
+) -> None:
+    from importer.summary import describe
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Child H"
+    first.append(["What will be done", "Who", "By when", "Comments"])
+    first.append(["Write to all GPs", "Priya Shah", "31/01/2027", "sent"])
+    second = book.create_sheet("Neglect audit")
+    second.append(["Specific actions", "Lead", "Timescale", "Colour"])
+    second.append(["Repeat the audit", "Gary Lloyd", "30/06/2027", "pink"])
+    path = tmp_path / "plans.xlsx"
+    book.save(path)
+    index = parse_file(path, today=TODAY)
+    assert index.columns is not None
+    assert index.columns.by_sheet["Child H"][0]["Comments"] == "progress"
+    assert index.columns.by_sheet["Neglect audit"][1] == ["Colour"]
+    text = "\n".join(describe(index, None, True))
+    assert "Sheet “Child H”: columns mapped: What will be done → action" in text
+    assert "Sheet “Neglect audit”: columns mapped: Specific actions → action" in text
+    assert "ignored: Colour." in text
