@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import false, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from bot.ids import (
@@ -38,7 +38,7 @@ from bot.ids import (
     BUTTON_SIGNOFF,
     BUTTON_UPDATE,
 )
-from jobs.render import esc, paginate, section, short
+from jobs.render import context, esc, paginate, section, short
 from jobs.snapshot import OwedNotice
 from models.calendar import LONDON, is_working_day, local_date
 from models.notices import AS_IT_HAPPENS, delivery
@@ -48,6 +48,7 @@ from models.schema import (
     ActionEvent,
     Person,
     Rating,
+    Review,
     Status,
     action_ref,
 )
@@ -90,6 +91,8 @@ class EventRow:
     committee_id: int | None
     requested_due_date: date | None
     requested_due_reason: str | None
+    owner_name: str | None = None
+    confidential: bool = False
 
     @property
     def ref(self) -> str:
@@ -125,10 +128,13 @@ def load_events(s: Session, now: datetime) -> list[EventRow]:
             Action.committee_id,
             Action.requested_due_date,
             Action.requested_due_reason,
+            owner.name,
+            func.coalesce(Review.confidential, false()),
         )
         .join(Action, Action.id == ActionEvent.action_id)
         .outerjoin(actor, actor.id == ActionEvent.actor_id)
         .outerjoin(owner, owner.id == Action.owner_id)
+        .outerjoin(Review, Review.id == Action.review_id)
         .where(
             ActionEvent.at >= now - EVENT_LOOKBACK,
             ActionEvent.at <= now,
@@ -165,24 +171,60 @@ def _owner_part(label: str | None) -> str | None:
 @dataclass(frozen=True)
 class Told:
     event: EventRow
-    role: str  # "owner" or "chair"
+    # "owner", "chair", or NAMED: the committee's channel, for an owner not in Slack
+    role: str
+
+
+NAMED = "named"
 
 
 def recipients(
-    e: EventRow, chairs: dict[int, tuple[str, ...]], admins: Sequence[str], actor_slack: str | None
+    e: EventRow,
+    chairs: dict[int, tuple[str, ...]],
+    admins: Sequence[str],
+    actor_slack: str | None,
+    channels: dict[int, str | None] | None = None,
 ) -> list[tuple[str, str]]:
-    """(Slack id, role) of everyone to be told of `e`: never the person who made the change."""
+    """(Slack id, role) of everyone to be told of `e`: never the person who made the change.
+    An owner not in Slack is told through the committee's channel, by name (`NAMED`)."""
     out: list[tuple[str, str]] = []
-    owner = e.owner_slack_id if e.owner_active else None
+    owner: str | None = e.owner_slack_id if e.owner_active else None
+    if owner is None and e.owner_id is not None and e.owner_active and e.committee_id is not None:
+        channel = (channels or {}).get(e.committee_id)
+        if channel:
+            out.extend((who, NAMED) for who, _ in _owner_news(e, channel))
+    elif owner is not None:
+        out.extend(_owner_news(e, owner))
+    return _and_chairs(e, chairs, admins, actor_slack, out)
+
+
+def _owner_news(e: EventRow, owner: str) -> list[tuple[str, str]]:
+    """`owner` (a person's Slack id, or the channel that stands for them), if `e` is news for
+    the action's owner."""
+    out: list[tuple[str, str]] = []
     if e.kind == "assigned":
+        # The label names the owner by Slack id, or by name for one not in Slack.
         now_owner = _owner_part(e.after)
-        if owner and now_owner == owner and _owner_part(e.before) != now_owner:
+        them = (e.owner_slack_id or e.owner_name) if now_owner else None
+        if them and now_owner == them and _owner_part(e.before) != now_owner:
             out.append((owner, "owner"))
-    elif e.kind in ("signoff", "reopen", "due_declined"):
-        if owner:
-            out.append((owner, "owner"))
-    elif e.kind == "due" and e.before is not None and owner and e.actor_id != e.owner_id:
+    elif (
+        e.kind in ("signoff", "reopen", "due_declined")
+        or e.kind == "due"
+        and e.before is not None
+        and e.actor_id != e.owner_id
+    ):
         out.append((owner, "owner"))
+    return out
+
+
+def _and_chairs(
+    e: EventRow,
+    chairs: dict[int, tuple[str, ...]],
+    admins: Sequence[str],
+    actor_slack: str | None,
+    out: list[tuple[str, str]],
+) -> list[tuple[str, str]]:
     tell_chairs = e.kind in ("done", "due_request") or (
         e.kind == "rating" and e.after in CONCERNING
     )
@@ -213,12 +255,13 @@ def owed_events(
     chairs: dict[int, tuple[str, ...]],
     admins: Sequence[str],
     now: datetime,
+    channels: dict[int, str | None] | None = None,
 ) -> list[OwedNotice]:
-    """The event notices owed at `now`, one per person and batch."""
+    """The event notices owed at `now`, one per person (or channel) and batch."""
     immediate: dict[str, list[Told]] = defaultdict(list)
     daily: dict[str, list[Told]] = defaultdict(list)
     for e in events:
-        for who, role in recipients(e, chairs, admins, e.actor_slack_id):
+        for who, role in recipients(e, chairs, admins, e.actor_slack_id, channels):
             if e.subject in covered.get(who, ()):
                 continue
             if delivery(modes.get(who), e.kind) == AS_IT_HAPPENS:
@@ -286,6 +329,8 @@ def event_line(t: Told) -> str:
     e = t.event
     who = _esc(e.actor_name or "someone")
     if e.kind == "assigned":
+        if t.role == NAMED:
+            return f"Assigned to {_esc(e.owner_name)} by {who}."
         return f"Assigned to you by {who}."
     if e.kind == "signoff":
         return f"Signed off by {who}{_quote(e.note)}."
@@ -379,16 +424,38 @@ def event_notice(items: Sequence[Told], now: datetime, *, daily: bool = False) -
         else f"News on {n} action{'s' if n != 1 else ''}"
     )
     units: list[list[Block]] = [[section(f":bell: *{title}*")]]
+    if any(t.role == NAMED for t in items):
+        units[0].append(
+            context(
+                "For owners who are not in Slack: please pass each on to the owner named. "
+                "Actions of confidential reviews are shown by reference only."
+            )
+        )
     for number in sorted(by_action):
         told = by_action[number]
         e = told[-1].event  # the action's columns are the same on every row: as it stands now
+        if any(t.role == NAMED for t in told) and e.confidential:
+            # A channel sees a confidential review's action by reference only: no text, no
+            # owner's name, no note.
+            units.append(
+                [
+                    section(
+                        f"*{e.ref}* (a confidential review): news for its owner, on file with "
+                        "the business unit."
+                    )
+                ]
+            )
+            continue
         lines = "\n".join(f"• {event_line(t)}" for t in told)
+        if any(t.role == NAMED for t in told):
+            lines = f"_For {_esc(e.owner_name)} (not in Slack)_\n{lines}"
         unit = [
             section(
                 f"*{e.ref}* {_esc(short(e.text, 300))}\n{lines}\n_Now: {_as_it_stands(e, today)}_"
             )
         ]
-        buttons = notice_buttons(e, {t.role for t in told}, {t.event.kind for t in told})
+        roles = {t.role for t in told}
+        buttons = [] if NAMED in roles else notice_buttons(e, roles, {t.event.kind for t in told})
         if buttons:
             unit.append({"type": "actions", "elements": buttons})
         units.append(unit)

@@ -645,7 +645,10 @@ def owed_for(
     if job == "events":
         chairs = {c.id: c.chairs for c in snap.committees.values()}
         covered = _covered(history, (events.EVENT,))
-        return events.owed_events(event_rows, covered, modes or {}, chairs, snap.admins, snap.now)
+        channels = {c.id: c.channel for c in snap.committees.values()}
+        return events.owed_events(
+            event_rows, covered, modes or {}, chairs, snap.admins, snap.now, channels
+        )
     if job == "reminders":
         return owed_reminders(snap, history, start) + owed_impact_reviews(snap, history, start)
     if job == "digests":

@@ -295,3 +295,25 @@ def test_done_from_a_reminder_updates_that_message_and_drops_only_its_buttons(
     events.run(monday + timedelta(hours=1, minutes=5))
     [to_chair] = events.dms(CHAIR)
     assert labels(to_chair) == ["Sign off", "Reopen"]
+
+
+def test_an_owner_not_in_slack_is_told_through_the_committees_channel_by_name(
+    driver: SlackDriver, events: Events, session_factory, now
+):
+    from tests.bot.slackapp import QAEC_CHANNEL
+
+    ref = make_action(session_factory, now - timedelta(days=3), owner="Bernadette Quinn")
+    secret = make_action(
+        session_factory, now - timedelta(days=3), owner="Bernadette Quinn", confidential=True
+    )
+    events.run(now - timedelta(days=2))  # Monday 10:00: the day's news went at 09:00
+    [news] = [m for m in events.slack.messages(QAEC_CHANNEL) if not m.ephemeral and not m.thread_ts]
+    said = text_of(news)
+    assert "For Bernadette Quinn (not in Slack)" in said and "Assigned to Bernadette Quinn" in said
+    assert ref in said and "pass each on to the owner" in said
+    # A confidential review's action, in a channel: by reference only.
+    assert f"*{secret}* (a confidential review): news for its owner" in said
+    assert said.count("Bernadette Quinn") == 2  # the one ordinary action's lines, not the other
+    assert labels(news) == []  # the channel cannot act for the owner
+    events.run(now - timedelta(days=2) + timedelta(hours=1))
+    assert len([m for m in events.slack.messages(QAEC_CHANNEL) if not m.ephemeral]) == 1
