@@ -101,9 +101,12 @@ def _executemany(s: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None
         if fn is None or v is None:
             return v
         seen = memo[i]
-        if v not in seen:
-            seen[v] = fn(v)
-        return seen[v]
+        try:
+            if v not in seen:
+                seen[v] = fn(v)
+            return seen[v]
+        except TypeError:  # a value that cannot be remembered (a list, a dict): converted each time
+            return fn(v)
 
     params = [tuple(value(i, r[n]) for i, n in enumerate(order)) for r in rows]
     s.connection().exec_driver_sql(str(compiled), params)

@@ -96,9 +96,6 @@ def most_alike(
     codes: dict[Hashable, int] = {}
     groups = [-1 if d.group is None else codes.setdefault(d.group, len(codes)) for d in docs]
 
-    def words_of(t: int) -> set[int]:
-        return set(matrix.indices[matrix.indptr[t] : matrix.indptr[t + 1]].tolist())
-
     first_new = len(earlier)
     wanted = sorted({text_of[i] for i in range(first_new, len(docs))})
     # Texts are numbered in the order they first appear: an item is compared only with texts
@@ -150,9 +147,12 @@ def most_alike(
             if firsts[rows[r]] >= first_new:
                 out[key].append(Match(docs[o].key, v))
         for r in np.flatnonzero(~plain).tolist():
-            mine = row == r
-            order = np.lexsort((col[mine], -value[mine]))
-            alike = list(zip(value[mine][order].tolist(), col[mine][order].tolist(), strict=True))
+            start, end = np.searchsorted(row, [r, r + 1])  # the pairs come row by row
+            order = np.lexsort((col[start:end], -value[start:end]))
+            mine = zip(
+                value[start:end][order].tolist(), col[start:end][order].tolist(), strict=True
+            )
+            alike = list(mine)
             for own_i in at[rows[r]]:
                 if own_i >= first_new:
                     out[docs[own_i].key] = _best(alike, own_i, groups, at, docs, limit)
