@@ -62,6 +62,9 @@ class ParsedReview:
     # Read from a tracker's rows: such a review is known again by its name alone, whatever
     # type its rows give (trackers imported before they gave one are matched as before).
     from_tracker: bool = False
+    # Names the review was read under before ("plan" from plan.xlsx, before its one sheet's own
+    # name was used): a re-import finds it, and its actions, under any of them.
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass

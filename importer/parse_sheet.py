@@ -19,6 +19,7 @@ from typing import Any
 from importer import statements as st
 from importer.errors import ImportFileError, require_zip_package
 from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIndex, ParsedReview
+from importer.structure import known_type_in
 from models.actions import REF_RE
 
 # A tracker's review when no column says what kind of review it is.
@@ -594,9 +595,10 @@ def _read_sheet(
             report.derived.append(h)
     if where:  # one of several sheets: what its own headers became
         report.by_sheet[review_name] = (dict(layout.report.mapped), list(layout.report.ignored))
-    title = " ".join(
-        " ".join(c.split()) for r in rows[: layout.head] for c in r if c.strip()
-    ).strip()
+    above = [r for r in rows[: layout.head] if any(c.strip() for c in r)]
+    if above and sum(1 for c in above[-1] if c.strip()) > 1 and above[-1] is rows[layout.head - 1]:
+        above.pop()  # a row of group headings over the header ("Action plan", "Monitoring")
+    title = " ".join(" ".join(c.split()) for r in above for c in r if c.strip()).strip()
 
     col = {f: i for f, i in columns.items()}
     has_review = "review" in col
@@ -620,6 +622,12 @@ def _read_sheet(
         key = key or review_name
         review = reviews.get(key)
         kind = " ".join(get("review_type").split())[:200]
+        if review is None and not kind:
+            # No column says: the review's name, or the sheet's title when the rows are the
+            # sheet's own review, may ("SCR Child P", "Multi-agency audit of neglect").
+            kind = (
+                known_type_in(key) or (known_type_in(title) if key == review_name else None) or ""
+            )
         if review is None:
             review = ParsedReview(
                 section=None,
@@ -879,16 +887,18 @@ def parse_xlsx(
         if first_refusal is not None:
             raise first_refusal
         raise ImportFileError(path, "the workbook has headers but no action rows")
-    # A sheet's name is its rows' review when the workbook has a sheet per review; one sheet,
-    # or a sheet named "Sheet1" or "Actions", gives its rows the file's name instead.
+    # A sheet's name is its rows' review when no column names one; a sheet named "Sheet1" or
+    # "Actions" gives its rows the file's name instead.
     reviews: dict[str, ParsedReview] = {}
     for title, own in read:
-        by_sheet = len(read) > 1 and not _GENERIC_SHEET.match(title)
+        by_sheet = not _GENERIC_SHEET.match(title)
         for key, review in own.items():
             if key == title and not by_sheet:
                 key = review.name = path.stem
             elif key == title:
-                report.review_from = "each sheet's name"
+                report.review_from = "each sheet's name" if len(read) > 1 else "the sheet's name"
+                if len(read) == 1 and key != path.stem:
+                    review.aliases.append(path.stem)  # as a workbook of one sheet was read before
             if key in reviews:
                 reviews[key].activities.extend(review.activities)
                 reviews[key].findings.extend(

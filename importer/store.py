@@ -690,6 +690,14 @@ def _store_review(
         "overview": parsed.overview or None,
         "confidential": parsed.confidential,
     }
+    legacy: str | None = None
+    for alias in parsed.aliases if review is None else ():
+        legacy = review_key(replace(parsed, name=alias))
+        review = s.scalars(select(Review).where(Review.source_key == legacy)).one_or_none()
+        if review is not None:
+            review.source_key = key  # known from now on by the name the document gives now
+            break
+        legacy = None
     created = review is None
     if review is None:
         review = Review(number=next_review_number(s), source_key=key, created_at=m.now, **fields)
@@ -700,7 +708,7 @@ def _store_review(
         review_changed = any([_set(review, k, v) for k, v in fields.items()])
 
     findings_changed = _store_findings(review, parsed, summary)
-    actions_changed = _store_actions(m, review, key, parsed, base, summary, steps)
+    actions_changed = _store_actions(m, review, key, parsed, base, summary, steps, legacy)
     if created:
         summary.reviews_created += 1
     elif review_changed or findings_changed or actions_changed:
@@ -739,7 +747,9 @@ def _store_actions(
     base: Baselines,
     summary: ImportSummary,
     steps: _Steps,
+    legacy: str | None = None,
 ) -> bool:
+    """`legacy`: the review's key under the name it was read under before, if it was found so."""
     s = m.s
     m.note = "changed in the imported document"
     existing = list(
@@ -762,6 +772,8 @@ def _store_actions(
     for activity in parsed.activities:
         key = action_key(rkey, activity.text)
         found = by_key.get(key)
+        if found is None and legacy is not None:
+            found = by_key.get(action_key(legacy, activity.text))
         if found is not None and found.id not in matched:
             matched.add(found.id)
             pairs.append((activity, found, key))

@@ -492,6 +492,37 @@ KNOWN_TYPES = (
 )
 
 
+# What boards write for a review's type in a title or a sheet's name.
+ABBREVIATED_TYPES = {
+    "scr": "Serious Case Review",
+    "lcspr": "Local Child Safeguarding Practice Review",
+    "cspr": "Local Child Safeguarding Practice Review",
+    "jtai": "Joint Targeted Area Inspection",
+    "dhr": "Domestic Homicide Review",
+    "cdop": "CDOP",
+}
+_KNOWN_TYPE = re.compile(
+    r"\b(?:"
+    + "|".join(r"[\s-]+".join(map(re.escape, t.split())) for t in KNOWN_TYPES)
+    + "|"
+    + "|".join(ABBREVIATED_TYPES)
+    + r")\b",
+    re.I,
+)
+
+
+def known_type_in(text: str) -> str | None:
+    """The review type a title or a sheet's name gives ("SCR Child P" → Serious Case Review;
+    "Multi-agency audit of neglect" → Multi-Agency Audit), or None."""
+    m = _KNOWN_TYPE.search(text)
+    if m is None:
+        return None
+    found = " ".join(m[0].replace("-", " ").split()).lower()
+    if found in ABBREVIATED_TYPES:
+        return ABBREVIATED_TYPES[found]
+    return next(t for t in KNOWN_TYPES if " ".join(t.replace("-", " ").split()).lower() == found)
+
+
 def _type_from_section(section: str | None) -> str:
     if not section:
         return "Review"

@@ -364,3 +364,43 @@ def test_sheets_headed_differently_are_each_reported_with_their_own_columns(
     assert "Sheet “Child H”: columns mapped: What will be done → action" in text
     assert "Sheet “Neglect audit”: columns mapped: Specific actions → action" in text
     assert "ignored: Colour." in text
+
+
+def test_one_sheet_named_after_its_review_gives_the_review_and_its_type_and_an_earlier_import_is_found(
+    session_factory: sessionmaker[Session], org: dict[str, Person], now: datetime, tmp_path: Path
+) -> None:
+    def workbook(sheet_name: str) -> Path:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = sheet_name
+        sheet.append(["Child P: multi-agency action plan"])
+        sheet.append(["", "Action plan", "", "Monitoring"])  # group headings over the header
+        sheet.append(["Action", "Lead Officer", "Target Date", "RAG Status"])
+        sheet.append(["Revise the neglect strategy", "Priya Shah", "31/03/2027", "G"])
+        sheet.append(["Launch the graded care profile", "Tom Reilly", "30/09/2027", "A"])
+        path = tmp_path / "plan.xlsx"
+        book.save(path)
+        return path
+
+    # Read once as a workbook whose one sheet has a generic name: the review is the file's.
+    with session_factory.begin() as s:
+        first = store_index(
+            s, parse_file(workbook("Sheet1"), today=TODAY), now=now, source_name="plan.xlsx"
+        )
+    assert first.actions_created == 2
+    index = parse_file(workbook("SCR Child P"), today=TODAY)
+    [review] = index.reviews
+    assert (review.name, review.type) == ("SCR Child P", "Serious Case Review")
+    assert review.overview == "Child P: multi-agency action plan"  # no group headings
+    assert index.columns is not None and index.columns.review_from == "the sheet's name"
+    with session_factory.begin() as s:
+        again = store_index(s, index, now=now, source_name="plan.xlsx")
+    # The same review and actions, found under the name they were read under before.
+    assert again.actions_created == 0 and again.reviews_created == 0
+    assert again.actions_unchanged == 2
+    with session_factory() as s:
+        from models.schema import Review
+
+        [stored] = s.scalars(select(Review)).all()
+        assert (stored.name, stored.type) == ("SCR Child P", "Serious Case Review")
