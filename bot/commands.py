@@ -707,7 +707,7 @@ def help_text(topic: str | None = None) -> str:
     ]
     lines += [f"• `{form}`" for form in USAGE.values()]
     lines.append(
-        "Dates are read the British way: 31/03/2027, 31 March 2027, end of March, next Friday, "
-        "in 2 weeks."
+        "Dates are read the British way: 31/03/2027, 31 March 2027, end of March, Q3 2026/27, "
+        "next Friday, in 2 weeks."
     )
     return "\n".join(lines)

@@ -22,6 +22,50 @@ from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIn
 from importer.structure import known_type_in
 from models.actions import REF_RE
 
+# What a target date cell says when the tracker has no date to give.
+NO_DATE_WORDS = frozenset(
+    {
+        "ongoing",
+        "on going",
+        "tbc",
+        "tba",
+        "tbd",
+        "to be confirmed",
+        "to be agreed",
+        "n a",
+        "na",
+        "none",
+        "various",
+        "continuous",
+        "ongoing annual",
+        "as required",
+        "annually",
+        "monthly",
+        "quarterly",
+        "weekly",
+        "rolling",
+    }
+)
+
+# What an owner cell says when the tracker has no one to name.
+NO_OWNER_WORDS = frozenset(
+    {
+        "tbc",
+        "tba",
+        "tbd",
+        "to be confirmed",
+        "to be agreed",
+        "n a",
+        "na",
+        "none",
+        "vacant",
+        "unassigned",
+        "unknown",
+        "not assigned",
+        "no owner",
+    }
+)
+
 # A tracker's review when no column says what kind of review it is.
 TRACKER_REVIEW_TYPE = "Action tracker"
 
@@ -645,7 +689,7 @@ def _read_sheet(
             review.type = kind  # the first row of the review that says what kind it is
         elif kind and _norm(kind) != _norm(review.type):
             warnings.append(
-                f"{at}: the type of review {_shown(kind)} differs from {_shown(review.type)} "
+                f"{at}: the type of review “{_shown(kind)}” differs from “{_shown(review.type)}” "
                 "on the review's earlier rows; the first was kept"
             )
         raw_ref = get("ref") if ref_col is not None else ""
@@ -667,14 +711,28 @@ def _read_sheet(
                 warnings.append(
                     f"{at}: the target date {_shown(due_text)} is not a real date; it was left out"
                 )
+            elif problem and (not _norm(due_text) or _norm(due_text) in NO_DATE_WORDS):
+                warnings.append(
+                    f"{at}: the target date says “{_shown(due_text)}”, which is not a date: the "
+                    "action has no due date and is listed for triage"
+                )
             elif problem:
-                warnings.append(f"{at}: the target date could not be read as a date")
+                warnings.append(
+                    f"{at}: the target date “{_shown(due_text)}” could not be read as a date; "
+                    "the action has no due date"
+                )
             elif due is not None and due < today:
                 warnings.append(
                     f"{at}: the target date {due:%d/%m/%Y} is before today; "
                     "kept as the tracker states it"
                 )
         owner = get("owner") or None
+        if owner and (not _norm(owner) or _norm(owner) in NO_OWNER_WORDS):
+            warnings.append(
+                f"{at}: the owner says “{_shown(owner)}”, which names no one: the action has no "
+                "owner and is listed for triage"
+            )
+            owner = None
         agency = get("lead_agency") or None
         if owner and agency and columns.get("owner") == columns.get("lead_agency"):
             parts = [p.strip() for p in re.split(r"\s*[/–]\s*|\s+-\s+", owner, maxsplit=1)]

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from models.dates import _MONTH_RE, END_OF, MONTHS, DateError, from_excel_serial, parse_date
+from models.dates import (
+    _MONTH_RE,
+    END_OF,
+    MONTHS,
+    QUARTER_FIRST,
+    YEAR_FIRST,
+    DateError,
+    from_excel_serial,
+    parse_date,
+)
 
 _NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -21,6 +30,12 @@ def _year(text: str) -> int:
 
 
 _END_OF = re.compile(END_OF.pattern, re.I)
+# A financial-year quarter within a cell ("by Q3 2026/27"): with its year only, so that a
+# quarter named in passing ("Q3 report") is not taken for a date.
+_QUARTERS = (
+    re.compile(rf"\b{QUARTER_FIRST.pattern}", re.I),
+    re.compile(rf"\b{YEAR_FIRST.pattern}", re.I),
+)
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 
 
@@ -41,6 +56,10 @@ def read_date(text: str, today: date) -> tuple[date | None, str | None]:
         m = rx.search(t)
         if m:
             candidates.append(m.group(0))
+    for rx in _QUARTERS:
+        m = rx.search(t)
+        if m and re.search(r"\d{2}\s*[/-]\s*\d{2}", m.group(0)):
+            candidates.append(m.group(0).lower())
     for candidate in candidates:
         try:
             return parse_date(candidate, today), None

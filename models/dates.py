@@ -64,6 +64,15 @@ NEXT_UNIT = re.compile(r"(next|this) (week|fortnight)")
 N_FROM_NOW = re.compile(rf"({_NUM_RE})\s+(day|week|month|year)s?\s+(?:from\s+(?:now|today)|time)")
 
 
+# A quarter of the financial year, as public bodies write a target: "Q3 2026/27", "2026/27 Q3",
+# "Quarter 3 2026-27", "end of Q4 26/27", or "Q2" alone (the next one to end). Its last day.
+_FY = r"(\d{4}|\d{2})\s*[/-]\s*(\d{2}|\d{4})"
+_Q = r"(?:q|quarter)\s*([1-4])"
+_END = r"(?:(?:the\s+)?end\s+of\s+)?"
+QUARTER_FIRST = re.compile(rf"{_END}{_Q}(?:\s*,?\s*(?:of\s+)?{_FY})?")
+YEAR_FIRST = re.compile(rf"{_END}{_FY}\s*,?\s*{_Q}")
+
+
 class DateError(ValueError):
     """A date that cannot be used; the message says why and shows the accepted forms."""
 
@@ -109,6 +118,27 @@ def _why_impossible(y: int, m: int, d: int, original: str) -> str:
     if d > 31 or d > last:
         return f"{quoted} is not a real date: {last} {month} is the last day of {month}."
     return f"{quoted} is not a real date (dates are read day first: 31/03/2027)."
+
+
+def _quarter_end(
+    number: int, first: str | None, second: str | None, today: date, original: str
+) -> date:
+    """The last day of quarter `number` of the financial year `first`/`second` (2026/27), or
+    of the next such quarter to end when no year is given."""
+    from models.quarters import Quarter
+
+    if first is None or second is None:
+        q = Quarter.of(today)
+        while q.number != number:
+            q = q.next
+        return q.end
+    start = int(first) if len(first) == 4 else 2000 + int(first)
+    if int(second[-2:]) != (start + 1) % 100:
+        raise DateError(
+            f"“{typed(original, 60)}”: a financial year runs from one year into the next "
+            f"({start}/{(start + 1) % 100:02d}); give a quarter as Q3 2026/27."
+        )
+    return Quarter(start, number).end
 
 
 def _end_of_month(y: int, m: int) -> date:
@@ -190,6 +220,11 @@ def parse_date(text: str, today: date) -> date:
 
     if m := MONTH_YEAR.fullmatch(s):
         return _end_of_month(int(m[2]), MONTHS[m[1]])
+
+    if m := QUARTER_FIRST.fullmatch(s):
+        return _quarter_end(int(m[1]), m[2], m[3], today, original)
+    if m := YEAR_FIRST.fullmatch(s):
+        return _quarter_end(int(m[3]), m[1], m[2], today, original)
 
     if m := WEEKDAY.fullmatch(s):
         target = WEEKDAYS[m[2]]

@@ -404,3 +404,26 @@ def test_one_sheet_named_after_its_review_gives_the_review_and_its_type_and_an_e
 
         [stored] = s.scalars(select(Review)).all()
         assert (stored.name, stored.type) == ("SCR Child P", "Serious Case Review")
+
+
+def test_quarters_as_targets_and_cells_that_give_no_date_or_no_owner(tmp_path: Path) -> None:
+    rows = [
+        ["What will be done", "Who", "By when"],
+        ["Refresh the toolkit", "Jo Evans", "Q3 2026/27"],
+        ["Audit strategy meetings", "Jo Evans", "by Q4 2026-27"],
+        ["Seven minute briefing", "TBC", "ongoing"],
+        ["Escalation policy", "-", "-"],
+        ["Training for GPs", "Jo Evans", "Q3 2026/28"],
+    ]
+    index = parse_file(write_csv(tmp_path / "plan.csv", rows), today=TODAY)
+    toolkit, audit, briefing, policy, gps = index.reviews[0].activities
+    assert toolkit.due_date == date(2026, 12, 31)  # Q3 of 2026/27 ends in December
+    assert audit.due_date == date(2027, 3, 31)
+    assert briefing.owner is None and briefing.due_date is None
+    assert policy.owner is None and policy.due_date is None
+    assert gps.due_date is None
+    said = "\n".join(index.warnings)
+    assert "row 4: the owner says “TBC”, which names no one" in said
+    assert "row 4: the target date says “ongoing”, which is not a date" in said
+    assert "row 5: the owner says “-”" in said
+    assert "row 6: the target date" in said and "not a real date" in said

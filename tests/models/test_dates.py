@@ -26,6 +26,12 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         ("  31 MARCH   2027 ", date(2027, 3, 31)),
         ("end of March", date(2027, 3, 31)),
         ("end of March 2028", date(2028, 3, 31)),
+        # Quarters of the financial year, as public bodies write targets: their last day.
+        ("Q3 2026/27", date(2026, 12, 31)),
+        ("q4 2026-27", date(2027, 3, 31)),
+        ("2027/28 Q1", date(2027, 6, 30)),
+        ("Quarter 2 2027/28", date(2027, 9, 30)),
+        ("end of Q4 26/27", date(2027, 3, 31)),
         ("end of November", date(2026, 11, 30)),
         ("end of month", date(2026, 11, 30)),
         ("end of next month", date(2026, 12, 31)),
