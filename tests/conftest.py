@@ -1,17 +1,21 @@
 """Shared fixtures. The whole suite runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
 
 Each test gets an empty database: tables are created once per run and emptied after each test.
+On PostgreSQL each run makes a database of its own on the server TEST_DATABASE_URL names.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import models.all  # noqa: F401
@@ -33,8 +37,30 @@ def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return test_database_url(tmp_path_factory)
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The run's database. On PostgreSQL a database of its own, made on TEST_DATABASE_URL's
+    server and dropped at the end, so that two runs at once (two checkouts, CI beside a
+    developer) never empty each other's tables; the given database itself where one cannot be
+    made."""
+    url = test_database_url(tmp_path_factory)
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    name = f"lscb_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except SQLAlchemyError:
+        admin.dispose()
+        yield url
+        return
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
