@@ -141,6 +141,31 @@ _NOT_DONE = re.compile(
 )
 
 
+# A target written at the end of an activity, with no "Due:" label: "… – by 31/03/2027",
+# "… by end of June 2027", "… – Q4 2026/27", "… (by March 2027)".
+_DATEISH = (
+    r"(?:q[1-4]|quarter\s+[1-4])\s*,?\s*\d{2,4}\s*[/-]\s*\d{2,4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{2,4}"
+    r"|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
+    rf"|(?:{_MONTH_RE})\.?\s+\d{{4}}"
+)
+_TRAILING_DUE = re.compile(
+    r"(?:(?:\b(?:by|before|no\s+later\s+than|due(?:\s+by)?|target(?:\s+date)?)\s*:?\s+|[–—-]\s*)"
+    rf"(?P<a>(?:the\s+)?end\s+of\s+(?:{_MONTH_RE}|q[1-4])\.?(?:\s+\d{{2,4}}(?:\s*[/-]\s*\d{{2,4}})?)?|{_DATEISH})"
+    rf"|\b(?P<b>(?:the\s+)?end\s+of\s+(?:{_MONTH_RE}|q[1-4])\.?(?:\s+\d{{2,4}}(?:\s*[/-]\s*\d{{2,4}})?)?))"
+    r"\s*\)?\s*\.?\s*$",
+    re.I,
+)
+
+
+def trailing_due(text: str) -> str | None:
+    """The target an activity's wording ends with, as written, or None."""
+    m = _TRAILING_DUE.search(" ".join(text.split()))
+    if m is None:
+        return None
+    return m["a"] or m["b"]
+
+
 def statements(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in _STATEMENT.finditer(text):

@@ -269,6 +269,8 @@ def activity(
     text: str, today: date | None = None, warnings: list[str] | None = None, where: str = ""
 ) -> ParsedActivity:
     said = st.statements(text)
+    if "due" not in said and (written := st.trailing_due(text)):
+        said["due"] = written  # "… – by 31/03/2027": the target the wording ends with
     committee = said.get("committee") or st.committee_named(text)
     due: date | None = None
     if "due" in said:

@@ -168,3 +168,26 @@ def test_a_past_due_date_in_an_index_is_kept_with_a_warning(tmp_path: Path) -> N
     assert activity.due_date == date(2020, 12, 31)
     (warning,) = [w for w in index.warnings if "before today" in w]
     assert "31/12/2020" in warning and "line 4" in warning
+
+
+@pytest.mark.parametrize(
+    "text,due",
+    [
+        ("Relaunch the bruising protocol – Designated Nurse – by 31/03/2027", date(2027, 3, 31)),
+        ("Think Family training – Workforce Development – Q4 2026/27", date(2027, 3, 31)),
+        ("Embed GCP2 in all teams (QAEC) end of June 2027", date(2027, 6, 30)),
+        ("Audit 20 cases (by March 2027)", date(2027, 3, 31)),
+        ("Review of 12 cases - 31st July 2027.", date(2027, 7, 31)),
+        ("Training delivered to staff by the Designated Nurse", None),
+        ("Publish the 2025-2026 annual report", None),
+        ("Multi-agency audit in 2027", None),
+    ],
+)
+def test_a_target_the_wording_of_an_activity_ends_with_is_its_due_date(
+    text: str, due: date | None
+) -> None:
+    from importer.structure import activity
+
+    parsed = activity(text, date(2026, 11, 25), [], "R-1")
+    assert parsed.due_date == due
+    assert parsed.text == text  # the wording is kept as written
