@@ -5,7 +5,8 @@ without editing.
 paper` and the quarterly board-summary post. It reads, never writes. The paper is tabled in
 public, so actions of confidential reviews appear in it by reference only, whoever asks: their
 reference, their review's reference, committee, dates, status and BRAG; never their text, an
-owner's name, a note or a reason.
+owner's name, a note or a reason. The recurring themes are read as someone who may not see a
+confidential review would read them (`models.themes.recurring`): counted, named by reference.
 
 Each section is its own function taking the document and the `Paper` (the figures, worked out
 once): a new section is one more function in `SECTIONS`.
@@ -27,8 +28,10 @@ from models.brag import BRAG_ORDER, Brag, BragResult, BragRules, rate
 from models.calendar import local_date
 from models.errors import InvalidInput
 from models.org import board_name
+from models.permissions import Actor
 from models.quarters import Quarter
 from models.schema import Status
+from models.themes import ThemeReport, recurring
 from reports.charts import BRAG_COLOURS, BRAG_TEXT, brag_by_committee_png
 from reports.data import CommitteeInfo, load
 from reports.history import end_of_day, replay, statuses_at
@@ -40,6 +43,10 @@ DEFAULT_BOARD = "Local Safeguarding Children Partnership"
 # Rows per exception table: the board reads the worst; the workbook holds every one.
 MAX_ROWS = 15
 MAX_SIGNED_OFF = 40
+MAX_RAISED_AGAIN = 5  # per theme: the latest; `lscb themes` lists every one
+# Who reads the paper: the board, in public. Not an admin, no chair, no owner: a confidential
+# review's themes are counted and named by reference only.
+BOARD_READER = Actor(person_id=None, label="board paper")
 
 NAVY = "1F3864"
 GREY = "595959"
@@ -116,6 +123,9 @@ class Paper:
     figures: Figures
     previous: Figures
     previous_quarter: Quarter
+    # Recurring learning as it stands when the paper is prepared (a theme's history runs over
+    # years, not a quarter): what `lscb themes` shows, read as the board reads it.
+    themes: list[ThemeReport] = field(default_factory=list)
     extra_sections: list[str] = field(default_factory=list)
 
     @property
@@ -261,6 +271,7 @@ def build_paper(
         figures=Figures.of(lines),
         previous=Figures.of_statuses(before),
         previous_quarter=previous_quarter,
+        themes=recurring(s, BOARD_READER, now, rules),
     )
 
 
@@ -745,6 +756,60 @@ def signed_off_this_quarter(doc: Any, paper: Paper) -> None:
     _more(doc, len(shown), len(rows), "Actions sheet")
 
 
+def recurring_themes(doc: Any, paper: Paper) -> None:
+    doc.add_heading("5. Recurring themes", level=1)
+    raised = [t for t in paper.themes if t.finding_count]
+    if not raised:
+        _none(
+            doc,
+            "No review's findings carry a theme yet."
+            if paper.themes
+            else "No themes: the organisation file names none.",
+        )
+        return
+    when = "" if paper.to_date else f" (as the tracker stands on {_long_day(paper.prepared)})"
+    _para(
+        doc,
+        "The lessons reviews raise again and again"
+        f"{when}: for each theme, the reviews and findings raising it and the BRAG of the "
+        "actions taken on it, those raised by the most reviews first.",
+    )
+    raised.sort(key=lambda t: (-len(t.reviews), -t.finding_count))
+    brags = list(BRAG_ORDER)
+    rows = []
+    for t in raised:
+        counts = t.brag_counts()
+        rows.append(
+            [t.name, str(len(t.reviews)), str(t.finding_count), str(len(t.actions))]
+            + [str(counts.get(b.value, 0)) for b in brags]
+        )
+    _table(
+        doc,
+        ["Theme", "Reviews", "Findings", "Actions"] + [paper.rules.label(b) for b in brags],
+        rows,
+        [4.6, 1.5, 1.5, 1.5] + [1.58] * len(brags),
+    )
+    again = [t for t in raised if t.raised_again]
+    if again:
+        doc.add_heading("5.1 Raised again after its actions were signed off", level=2)
+        for t in again:
+            flags = t.raised_again[-MAX_RAISED_AGAIN:]
+            more = len(t.raised_again) - len(flags)
+            text = f"{t.name}: " + "; ".join(flags)
+            if more:
+                text += (
+                    f"; and {more} earlier (every one is in the tracker workbook's Themes sheet)"
+                )
+            _para(doc, text + ".")
+    if any(r.confidential for t in raised for r in t.reviews):
+        _para(
+            doc,
+            "Confidential reviews are counted in these figures and named by reference only.",
+            size=9,
+            colour=GREY,
+        )
+
+
 def _review_due(a: ActionRow) -> str:
     if a.impact_review_on:
         return f"Not yet evidenced: impact review due {a.impact_review_on:%d/%m/%Y}"
@@ -787,13 +852,14 @@ def key(doc: Any, paper: Paper) -> None:
 
 
 Section = Callable[[Any, Paper], None]
-# In the order the paper reads; a new section is added here (e.g. recurring themes).
+# In the order the paper reads; a new section is added here.
 SECTIONS: list[Section] = [
     title_block,
     summary,
     brag_chart,
     exceptions,
     signed_off_this_quarter,
+    recurring_themes,
     key,
 ]
 

@@ -123,6 +123,7 @@ def test_the_paper_has_its_sections_in_order(reviewed: Board) -> None:
         "3.3 Due dates moved in Q3 2026/27",
         "3.4 Impact reviews overdue",
         "4. Signed off in Q3 2026/27, and the evidence of impact",
+        "5. Recurring themes",
         "Key",
     ]
     first = [p.text for p in d.paragraphs[:3]]
