@@ -1032,6 +1032,11 @@ def modal_value(view: dict[str, Any], block_id: str) -> str | None:
 IMPORT_FILETYPES = ["docx", "pdf", "txt", "xlsx", "csv"]
 PREVIEW_SECTIONS = 40  # of a message's 50 blocks; the rest say what was left out, and the buttons
 PREVIEW_LINES = 100  # a preview longer than this is for the command line's --dry-run
+LEARNING_LINES = 25  # themes suggested and alike items: one section, then how many more
+LEARNING_HEAD = (
+    "*Themes suggested* (with the words that suggested them) *and earlier findings and actions "
+    "alike*; confirm or change them with `/lscb theme REF +code -code`:"
+)
 
 
 def import_modal(meta: str) -> dict[str, Any]:
@@ -1055,6 +1060,31 @@ def import_modal(meta: str) -> dict[str, Any]:
     return modal(ids.MODAL_IMPORT, "Import", blocks, meta, submit="Preview")
 
 
+def learning_blocks(lines: Sequence[str]) -> list[Block]:
+    """The import's theme suggestions and alike items (`LearningSummary.lines()`, document words
+    escaped) in one section under Slack's 3000 characters, then how many more there are: at most
+    two blocks, however long the list."""
+    if not lines:
+        return []
+    text = LEARNING_HEAD
+    shown = 0
+    for line in lines[:LEARNING_LINES]:
+        entry = "\n• " + escape(_one_line(line, 400))
+        if len(text) + len(entry) > MAX_SECTION:
+            break
+        text += entry
+        shown += 1
+    blocks = [section(text)]
+    if len(lines) > shown:
+        blocks.append(
+            context(
+                f"…and {len(lines) - shown:,} more: `lscb import FILE --dry-run` on the command "
+                "line lists every one."
+            )
+        )
+    return blocks
+
+
 def import_progress(name: str, done: int, total: int) -> list[Block]:
     text = f":hourglass: Reading *{escape(name)}*"
     if total:
@@ -1069,9 +1099,11 @@ def import_preview(
     value: str | None,
     *,
     note: str | None = None,
+    learning: Sequence[str] = (),
 ) -> list[Block]:
-    """What importing `name` would do, line by line (document text escaped), with Import and
-    Cancel buttons; `value` None: there is nothing to import."""
+    """What importing `name` would do, line by line (document text escaped), then the themes it
+    would suggest and the earlier items alike (`learning`), with Import and Cancel buttons;
+    `value` None: there is nothing to import."""
     blocks: list[Block] = []
     if note:
         blocks.append(section(f":warning: {escape(note)}"))
@@ -1090,6 +1122,7 @@ def import_preview(
         )
     else:
         blocks += body
+    blocks += learning_blocks(learning)
     if value is None:
         blocks.append(
             section("Nothing to import: the document says what it said at the last import.")

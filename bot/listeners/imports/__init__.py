@@ -44,6 +44,12 @@ def _lines(outcome: Outcome) -> list[str]:
     return outcome.summary.preview_lines() + [f"warning: {w}" for w in outcome.index.warnings]
 
 
+def _learning(outcome: Outcome) -> list[str]:
+    """The themes the import suggests and the earlier items alike, as `lscb import` lists them."""
+    learning = outcome.summary.learning
+    return [line.strip() for line in learning.lines()] if learning is not None else []
+
+
 def _worth_importing(summary: ImportSummary) -> bool:
     return bool(summary.changed or summary.conflicts or summary.not_applied)
 
@@ -123,7 +129,14 @@ def _preview_blocks(
     value = None
     if _worth_importing(summary):
         value = json.dumps({"f": shared.id, "d": summary.digest()[:32]})
-    return bk.import_preview(shared.name, counts_line(summary), _lines(outcome), value, note=note)
+    return bk.import_preview(
+        shared.name,
+        counts_line(summary),
+        _lines(outcome),
+        value,
+        note=note,
+        learning=_learning(outcome),
+    )
 
 
 def _pressed(body: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
@@ -177,6 +190,7 @@ def _store(deps: Deps, user_id: str, value: dict[str, Any], message: _Message) -
             bk.section(f":white_check_mark: Imported *{bk.escape(shared.name)}*."),
             bk.context(bk.escape(counts_line(summary))),
             *bk.text_sections(lines)[: bk.PREVIEW_SECTIONS],
+            *bk.learning_blocks(_learning(outcome)),
         ]
     )
 

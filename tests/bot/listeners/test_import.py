@@ -227,3 +227,118 @@ def test_a_large_file_shows_its_progress(
     assert "Preview of big.csv" in text and "command line lists every one" in text
     assert message.edits >= 3  # reading... 25%, 50%, 75%, then the preview
     assert len(message.blocks) <= 50
+
+
+def _learning_section(message: Any) -> tuple[list[str], list[str]]:
+    """The preview's themes-and-alike section: its lines, and what the block after it says."""
+    texts = [
+        (b["text"]["text"] if b["type"] == "section" else b["elements"][0]["text"])
+        for b in message.blocks
+        if b["type"] in ("section", "context")
+    ]
+    (at,) = [i for i, t in enumerate(texts) if t.startswith("*Themes suggested*")]
+    lines = texts[at].split("\n")[1:]
+    assert all(line.startswith("• ") for line in lines)
+    return [line[2:] for line in lines], texts[at + 1 :]
+
+
+def _dry_run_learning(
+    db_url: str, tmp_path: Any, name: str, content: bytes, capsys: Any
+) -> list[str]:
+    import logging
+
+    from bot.cli import CHATTY_LOGGERS, main
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    capsys.readouterr()
+    # The command line quietens chatty libraries for the process: put them back for the tests
+    # that follow, which read what the app logs.
+    levels = {n: logging.getLogger(n).level for n in CHATTY_LOGGERS}
+    try:
+        assert main(["import", str(path), "--dry-run"], env={"DATABASE_URL": db_url}) == 0
+    finally:
+        for n, level in levels.items():
+            logging.getLogger(n).setLevel(level)
+    err = capsys.readouterr().err.splitlines()
+    return [
+        line.strip() for line in err if ": themes suggested: " in line or ": like earlier" in line
+    ]
+
+
+def test_the_preview_lists_the_themes_suggested_and_the_earlier_actions_alike(
+    driver: SlackDriver,
+    session_factory: sessionmaker[Session],
+    db_url: str,
+    tmp_path: Any,
+    capsys: Any,
+) -> None:
+    cli = _dry_run_learning(db_url, tmp_path, "tracker.csv", tracker(), capsys)
+    send_file_in_dm(driver, ADMIN, "tracker.csv", tracker())
+    message, _ = latest(driver, ADMIN)
+    lines, after = _learning_section(message)
+    assert lines == cli  # what `lscb import --dry-run` says, word for word
+    assert "A-1: themes suggested: neglect (neglect)" in lines
+    assert "A-2: themes suggested: neglect (neglect)" in lines
+    assert not any("more:" in t for t in after)  # the whole list is shown
+    press(driver, ADMIN, ids.BUTTON_IMPORT)
+    message, text = latest(driver, ADMIN)
+    assert "Imported tracker.csv" in text
+    assert _learning_section(message)[0] == lines  # and again once stored
+
+    # A second review repeats an activity: the preview names the earlier action like it.
+    again = [["Child Q", "Refresh the neglect toolkit for schools", "", "QAEC", "", ""]]
+    cli = _dry_run_learning(db_url, tmp_path, "child-q.csv", tracker(again), capsys)
+    send_file_in_dm(driver, ADMIN, "child-q.csv", tracker(again))
+    message, _ = latest(driver, ADMIN)
+    lines, _ = _learning_section(message)
+    assert lines == cli
+    assert any(line.startswith("A-3: like earlier A-1 (0.") for line in lines), lines
+    press(driver, ADMIN, ids.BUTTON_IMPORT_CANCEL)
+    assert counts(session_factory)[0] == 2
+
+
+def test_a_long_list_of_suggestions_is_cut_to_one_section_and_says_how_many_more(
+    driver: SlackDriver, session_factory: sessionmaker[Session]
+) -> None:
+    rows = [
+        [
+            "Neglect audit",
+            f"Neglect and domestic abuse briefing {n} for the schools",
+            "",
+            "",
+            "",
+            "",
+        ]
+        for n in range(120)
+    ]
+    send_file_in_dm(driver, ADMIN, "long.csv", tracker(rows))
+    message, _ = latest(driver, ADMIN)
+    assert len(message.blocks) <= 50
+    for b in message.blocks:
+        if b["type"] == "section":
+            assert len(b["text"]["text"]) <= 3000
+    lines, after = _learning_section(message)
+    assert 0 < len(lines) < 120
+    assert lines[0] == "A-1: themes suggested: neglect (Neglect); domestic-abuse (domestic abuse)"
+    assert after[0] == (
+        f"…and {120 - len(lines)} more: `lscb import FILE --dry-run` on the command line lists "
+        "every one."
+    )
+    # The buttons are still there, after the list.
+    assert message.blocks[-1]["type"] == "actions"
+
+
+def test_the_list_never_passes_a_sections_3000_characters() -> None:
+    from bot import blocks as bk
+
+    long = [f"R-{n}.1: themes suggested: neglect ({'neglected & ' * 40})" for n in range(30)]
+    section, more = bk.learning_blocks(long)
+    text = section["text"]["text"]
+    assert len(text) <= bk.MAX_SECTION
+    shown = text.count("\n• ")
+    assert (
+        0 < shown < bk.LEARNING_LINES and "&amp;" in text and "&" not in text.replace("&amp;", "")
+    )
+    assert more["elements"][0]["text"].startswith(f"…and {30 - shown} more: ")
+    assert bk.learning_blocks([]) == []
