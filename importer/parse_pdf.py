@@ -62,8 +62,12 @@ def _cell_lines(page: Any, box: tuple[float, float, float, float]) -> list[CellL
     out: list[CellLine] = []
     for k, ln in enumerate(found):
         text = _bold_label(ln)
-        # A line that reaches the last fifth of its cell was wrapped there.
+        # A line that reaches the last fifth of its cell was wrapped there; so was one whose
+        # next line begins with a word that would not have fitted after it ("… – by" then
+        # "31/03/2027").
         full = ln["x1"] >= x1 - 0.2 * (x1 - x0)
+        if k + 1 < len(found) and not full:
+            full = right - ln["x1"] < _first_word_width(found[k + 1]) + _space(ln)
         nxt = str(found[k + 1]["text"]) if k + 1 < len(found) else ""
         # A word too long for the cell is broken at its very edge, and goes on below: only a
         # word that does not fit on a line of its own is broken, so the line is that word.
@@ -76,6 +80,24 @@ def _cell_lines(page: Any, box: tuple[float, float, float, float]) -> list[CellL
         )
         out.append((text, full, broken))
     return out
+
+
+def _first_word_width(ln: dict[str, Any]) -> float:
+    """How wide the first word of a text line is, from its characters."""
+    chars = [c for c in ln.get("chars", []) if "x0" in c]
+    if not chars:
+        return 0.0
+    end = chars[0]["x1"]
+    for c in chars:
+        if not str(c.get("text", "")).strip():
+            break
+        end = c["x1"]
+    return float(end - chars[0]["x0"])
+
+
+def _space(ln: dict[str, Any]) -> float:
+    """The width of a space in the line's type: a third of its height, near enough."""
+    return float(ln["bottom"] - ln["top"]) / 3
 
 
 @dataclass

@@ -46,7 +46,7 @@ REVIEWS = [
 ]
 
 
-def _list(cell: docx.table._Cell, items: Sequence[str], style: str) -> None:
+def list_in_cell(cell: docx.table._Cell, items: Sequence[str], style: str) -> None:
     cell.paragraphs[0].text = items[0]
     cell.paragraphs[0].style = style
     for item in items[1:]:
@@ -64,9 +64,9 @@ def docx_left_labels(path: Path, labels: dict[str, str], colon: bool = False) ->
             row = t.add_row().cells
             row[0].text = labels[key] + (":" if colon else "")
             if key == "findings":
-                _list(row[1], r[key], "List Number")  # type: ignore[arg-type]
+                list_in_cell(row[1], r[key], "List Number")  # type: ignore[arg-type]
             elif key == "activities":
-                _list(row[1], r[key], "List Bullet")  # type: ignore[arg-type]
+                list_in_cell(row[1], r[key], "List Bullet")  # type: ignore[arg-type]
             else:
                 row[1].text = r[key]  # type: ignore[assignment]
         d.add_paragraph("")
@@ -92,10 +92,10 @@ def docx_labels_inside(path: Path) -> Path:
         row[0].text = f"Case Overview / Methodology: {r['overview']}"
         row = t.add_row().cells
         row[0].text = "Summary of Findings / Learning:"
-        _list(row[1], r["findings"], "List Number")  # type: ignore[arg-type]
+        list_in_cell(row[1], r["findings"], "List Number")  # type: ignore[arg-type]
         row = t.add_row().cells
         row[0].text = "Improvement Activity:"
-        _list(row[1], r["activities"], "List Bullet")  # type: ignore[arg-type]
+        list_in_cell(row[1], r["activities"], "List Bullet")  # type: ignore[arg-type]
         d.add_paragraph("")
     d.save(str(path))
     return path
@@ -117,9 +117,9 @@ def docx_labels_above(path: Path) -> Path:
         cells = t.add_row().cells
         for cell, key in zip(cells, keys, strict=True):
             if key == "findings":
-                _list(cell, r[key], "List Number")  # type: ignore[arg-type]
+                list_in_cell(cell, r[key], "List Number")  # type: ignore[arg-type]
             elif key == "activities":
-                _list(cell, r[key], "List Bullet")  # type: ignore[arg-type]
+                list_in_cell(cell, r[key], "List Bullet")  # type: ignore[arg-type]
             else:
                 cell.text = r[key]  # type: ignore[assignment]
     d.save(str(path))

@@ -18,6 +18,7 @@ from tests.importer.layouts import (
     docx_labels_above,
     docx_labels_inside,
     docx_left_labels,
+    list_in_cell,
     needs_soffice,
     to_pdf,
 )
@@ -191,3 +192,33 @@ def test_a_target_the_wording_of_an_activity_ends_with_is_its_due_date(
     parsed = activity(text, date(2026, 11, 25), [], "R-1")
     assert parsed.due_date == due
     assert parsed.text == text  # the wording is kept as written
+
+
+@needs_soffice
+def test_a_pdf_cell_wrapped_before_a_long_word_keeps_the_word(tmp_path: Path) -> None:
+    # LibreOffice wraps "… – by" and puts "31/03/2027" on a line of its own, the line above
+    # ending well short of the cell's edge: the date is still part of the activity.
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    wording = "Relaunch the bruising protocol – Designated Nurse – by 31/03/2027"
+    for label, value in (
+        ("Review type", "Rapid Review"),
+        ("Title", "Child K"),
+        ("Date of report", "Published June 2026"),
+        ("Background", "Baby K was eight weeks old."),
+        ("Key findings", "Bruising in non-mobile babies was not escalated"),
+        ("Action plan", ""),
+    ):
+        row = t.add_row().cells
+        row[0].paragraphs[0].add_run(label).bold = True
+        row[1].text = value
+    list_in_cell(row[1], [wording, "Think Family training for health visitors"], "List Number")
+    d.save(str(tmp_path / "k.docx"))
+    [pdf] = to_pdf(tmp_path / "k.docx")
+    [review] = parse_file(pdf, today=TODAY).reviews
+    action, _ = review.activities
+    assert " ".join(action.text.split()) == wording
+    assert action.due_date == date(2027, 3, 31)
