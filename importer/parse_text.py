@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from datetime import date
@@ -55,8 +56,17 @@ def _page_furniture(raw: list[str]) -> set[int]:
     for i in nonblank:
         if _PAGE_NUMBER.search(stripped[i]) and len(stripped[i]) < 80:
             drop.add(i)
+    numbered = sorted(drop)
     nonblank = [i for i in nonblank if i not in drop]
     shape = Counter(re.sub(r"\d+", "#", stripped[i]) for i in nonblank)
+    # A line that comes back and stands beside a page number is the page's header or footer
+    # ("NORTHSHIRE SAFEGUARDING PARTNERSHIP" above "Learning from reviews … Page 2 of 5").
+    for n in numbered:
+        k = bisect.bisect_left(nonblank, n)
+        for j in (*nonblank[max(0, k - 2) : k], *nonblank[k : k + 2]):
+            if shape[re.sub(r"\d+", "#", stripped[j])] >= 2 and len(stripped[j]) < 80:
+                drop.add(j)
+    nonblank = [i for i in nonblank if i not in drop]
     lengths = sorted(len(stripped[i]) for i in nonblank)
     wide = 0.7 * lengths[int(len(lengths) * 0.95)] if lengths else 0
     splitting: set[str] = set()

@@ -597,6 +597,7 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex, today: date | None = 
     entries: list[_Entry] = []
     next_nonblank = _next_nonblank(lines)
 
+    named: Line | None = None  # "Review: Child L" just above the type line that starts its entry
     for i, line in enumerate(lines):
         if line.blank:
             if entry is not None and part in ("overview", "findings", "activities", "loose"):
@@ -604,14 +605,20 @@ def parse_lines(lines: Sequence[Line], index: ParsedIndex, today: date | None = 
             continue
         text = line.text
         if _START.match(text):
-            entry = _Entry(section, line.lineno)
+            entry = _Entry(section, named.lineno if named else line.lineno)
             entries.append(entry)
             entry.header.append(line)
+            if named is not None:
+                entry.header.append(named)
+                named = None
             part = "header"
             continue
         unmarked = with_marker(line).marker is None
         nxt = next_nonblank[i]
         before_entry = nxt is not None and bool(_START.match(nxt.text))
+        if before_entry and _NAME_AT_START.match(text) and part != "header":
+            named = line  # the entry's name, written above its type: it starts the entry
+            continue
         if (
             before_entry
             and _SECTION.match(text)

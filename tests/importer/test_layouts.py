@@ -222,3 +222,33 @@ def test_a_pdf_cell_wrapped_before_a_long_word_keeps_the_word(tmp_path: Path) ->
     action, _ = review.activities
     assert " ".join(action.text.split()) == wording
     assert action.due_date == date(2027, 3, 31)
+
+
+def test_a_text_index_with_the_name_above_the_type_and_a_running_header(tmp_path: Path) -> None:
+    page_top = (
+        "NORTHSHIRE SAFEGUARDING PARTNERSHIP\nLEARNING FROM REVIEWS 2025/26      Page {} of 2\n"
+    )
+    text = (
+        page_top.format(1)
+        + "\nReview: Child L\nReview type: Local Child Safeguarding Practice Review\n"
+        "Published: 12 March 2026\nBackground: Child L, aged 4, lived with her mother.\n"
+        "Learning points:\n• Professional curiosity about adults was lacking\n"
+        "Actions taken:\n1. Curiosity training — Workforce Development — by end of September 2027\n"
+        "\nReview: Multi-agency audit of the front door\nReview type: Multi-Agency Audit\n"
+        "Date of report: Report to the Board, January 2026\nKey findings:\n"
+        "1. Consent was not always sought\nAction plan:\n"
+        "- Refresh the threshold document (Owner: Tom Reilly; Due: 31/01/2027)\n\n"
+        + page_top.format(2)
+    )
+    path = tmp_path / "index.txt"
+    path.write_text(text, encoding="utf-8")
+    child, audit = parse_file(path, today=TODAY).reviews
+    assert (child.type, child.name) == ("Local Child Safeguarding Practice Review", "Child L")
+    [training] = child.activities
+    assert training.text.endswith("by end of September 2027")  # not run on into the next entry
+    assert training.due_date == date(2027, 9, 30)
+    assert (audit.type, audit.name) == (
+        "Multi-Agency Audit",
+        "Multi-agency audit of the front door",
+    )
+    assert [a.text for a in audit.activities] == ["Refresh the threshold document"]
