@@ -25,6 +25,11 @@ from models.actions import REF_RE
 # What a target date cell says when the tracker has no date to give.
 NO_DATE_WORDS = frozenset(
     {
+        "completed",
+        "complete",
+        "done",
+        "achieved",
+        "closed",
         "ongoing",
         "on going",
         "tbc",
@@ -46,6 +51,9 @@ NO_DATE_WORDS = frozenset(
         "rolling",
     }
 )
+
+# An owner cell naming the person and, in brackets, their agency: "Angela Moss (Police)".
+_OWNER_AND_AGENCY = re.compile(r"^(?P<name>[^()]{3,120}?)\s*\((?P<agency>[^()]{2,80})\)\s*$")
 
 # What an owner cell says when the tracker has no one to name.
 NO_OWNER_WORDS = frozenset(
@@ -699,7 +707,13 @@ def _read_sheet(
         if rec:
             # A row carrying an action's reference lists the findings that action answers
             # (as the export writes them); any other reference numbers the finding itself.
-            answered = _findings_of(rec) if ref else [ParsedFinding(raw_ref or None, rec)]
+            numbered = _NUMBERED.match(rec)
+            if ref:
+                answered = _findings_of(rec)
+            elif numbered:  # "1. Partners should share …": the finding's own number
+                answered = [ParsedFinding(numbered[1], numbered[2].strip())]
+            else:
+                answered = [ParsedFinding(raw_ref or None, rec)]
             for finding in answered:
                 if not any(f.text == finding.text for f in review.findings):
                     review.findings.append(finding)
@@ -714,7 +728,7 @@ def _read_sheet(
             elif problem and (not _norm(due_text) or _norm(due_text) in NO_DATE_WORDS):
                 warnings.append(
                     f"{at}: the target date says “{_shown(due_text)}”, which is not a date: the "
-                    "action has no due date and is listed for triage"
+                    "action has no due date"
                 )
             elif problem:
                 warnings.append(
@@ -727,13 +741,18 @@ def _read_sheet(
                     "kept as the tracker states it"
                 )
         owner = get("owner") or None
+        bracketed = _OWNER_AND_AGENCY.match(owner or "")
+        agency_in_owner: str | None = None
+        if bracketed and not get("lead_agency"):
+            owner = bracketed["name"].strip()  # "Angela Moss (Police)": the owner and agency
+            agency_in_owner = bracketed["agency"].strip()
         if owner and (not _norm(owner) or _norm(owner) in NO_OWNER_WORDS):
             warnings.append(
                 f"{at}: the owner says “{_shown(owner)}”, which names no one: the action has no "
                 "owner and is listed for triage"
             )
             owner = None
-        agency = get("lead_agency") or None
+        agency = get("lead_agency") or agency_in_owner
         if owner and agency and columns.get("owner") == columns.get("lead_agency"):
             parts = [p.strip() for p in re.split(r"\s*[/–]\s*|\s+-\s+", owner, maxsplit=1)]
             agency, owner = (parts[0], parts[1]) if len(parts) == 2 else (owner, owner)

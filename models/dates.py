@@ -58,6 +58,8 @@ END_OF = re.compile(
     rf"(?:the\s+)?end\s+of\s+(?:(?:the\s+)?(next|this)\s+)?({_MONTH_RE}|month|year|quarter)\.?(?:\s+(\d{{4}}))?"
 )
 MONTH_YEAR = re.compile(rf"({_MONTH_RE})\.?\s+(\d{{4}})")
+# As a spreadsheet shows a month: "Jun-27", "Sep/26", "March '27" (the month's last day).
+MONTH_SHORT_YEAR = re.compile(rf"({_MONTH_RE})\.?\s*(?:[-/]|\s')\s*(\d{{2}})")
 WEEKDAY = re.compile(rf"(?:(next|this|on)\s+)?({_DAY_RE})")
 IN_N = re.compile(rf"in\s+({_NUM_RE})\s+(day|working day|week|fortnight|month|year)s?")
 NEXT_UNIT = re.compile(r"(next|this) (week|fortnight)")
@@ -220,6 +222,8 @@ def parse_date(text: str, today: date) -> date:
 
     if m := MONTH_YEAR.fullmatch(s):
         return _end_of_month(int(m[2]), MONTHS[m[1]])
+    if m := MONTH_SHORT_YEAR.fullmatch(s):
+        return _end_of_month(2000 + int(m[2]), MONTHS[m[1]])
 
     if m := QUARTER_FIRST.fullmatch(s):
         return _quarter_end(int(m[1]), m[2], m[3], today, original)

@@ -427,3 +427,22 @@ def test_quarters_as_targets_and_cells_that_give_no_date_or_no_owner(tmp_path: P
     assert "row 4: the target date says “ongoing”, which is not a date" in said
     assert "row 5: the owner says “-”" in said
     assert "row 6: the target date" in said and "not a real date" in said
+
+
+def test_an_owner_with_their_agency_in_brackets_and_numbered_recommendations(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["Recommendation", "Action(s)", "Lead", "Timescale"],
+        ["1. Share information at referral", "Agree a protocol", "Angela Moss (Police)", "Jun-27"],
+        ["1. Share information at referral", "Audit the protocol", "Gary Lloyd", "Completed"],
+    ]
+    index = parse_file(write_csv(tmp_path / "plan.csv", rows), today=TODAY)
+    [review] = index.reviews
+    assert [(f.number, f.text) for f in review.findings] == [("1", "Share information at referral")]
+    protocol, audit = review.activities
+    assert (protocol.owner, protocol.lead_agency) == ("Angela Moss", "Police")
+    assert protocol.due_date == date(2027, 6, 30)  # a month as a spreadsheet shows it
+    assert protocol.findings == audit.findings == ["Share information at referral"]
+    assert audit.due_date is None
+    assert any("row 3: the target date says “Completed”" in w for w in index.warnings)

@@ -27,6 +27,9 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         ("end of March", date(2027, 3, 31)),
         ("end of March 2028", date(2028, 3, 31)),
         # Quarters of the financial year, as public bodies write targets: their last day.
+        ("Jun-27", date(2027, 6, 30)),
+        ("Sep/27", date(2027, 9, 30)),
+        ("March '27", date(2027, 3, 31)),
         ("Q3 2026/27", date(2026, 12, 31)),
         ("q4 2026-27", date(2027, 3, 31)),
         ("2027/28 Q1", date(2027, 6, 30)),
