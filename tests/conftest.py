@@ -125,3 +125,18 @@ def actor(session_factory: sessionmaker[Session], key: str) -> Actor:
     with session_factory() as s:
         person = s.query(Person).filter((Person.slack_id == key) | (Person.name == key)).one()
         return Actor.of(person)
+
+
+@pytest.fixture(autouse=True)
+def _logging_levels_restored() -> Iterator[None]:
+    """The command line sets logging levels for the whole process (`lscb` runs in-process in
+    many tests): each test starts from the levels the run began with."""
+    import logging
+
+    from bot.cli import CHATTY_LOGGERS
+
+    names = ["", *CHATTY_LOGGERS]
+    saved = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
