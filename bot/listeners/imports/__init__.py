@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,26 +99,45 @@ def _is_admin(deps: Deps, user_id: str) -> bool:
         return ops.actor_for_slack_id(s, user_id).is_admin
 
 
-def _preview(deps: Deps, user_id: str, file_id: str, where: str) -> None:
-    message = _Message.post(deps, where, bk.import_progress("your file", 0, 0))
+def _read_file(
+    deps: Deps,
+    file_id: str,
+    message: _Message,
+    read: Callable[[Path, SharedFile], Outcome],
+) -> tuple[SharedFile, Outcome] | None:
+    """The admin's file fetched from Slack and read by `read`, from a folder of its own that is
+    removed after; None when Slack refused it or it could not be read, which `message` says as
+    the command line says it."""
     try:
         shared = fetch(deps.client, file_id)
     except FileRefused as e:
         message.say(str(e))
-        return
+        return None
     with tempfile.TemporaryDirectory() as folder:
-        path = _local_copy(folder, shared)
         try:
-            outcome = preview(
-                deps.session_factory,
-                path,
-                name=shared.name,
-                now=deps.now(),
-                progress=message.progress(shared.name),
-            )
+            return shared, read(_local_copy(folder, shared), shared)
         except ImportFileError as e:
             message.say(str(e))  # the command line's one-line refusal
-            return
+            return None
+
+
+def _preview(deps: Deps, user_id: str, file_id: str, where: str) -> None:
+    message = _Message.post(deps, where, bk.import_progress("your file", 0, 0))
+    found = _read_file(
+        deps,
+        file_id,
+        message,
+        lambda path, shared: preview(
+            deps.session_factory,
+            path,
+            name=shared.name,
+            now=deps.now(),
+            progress=message.progress(shared.name),
+        ),
+    )
+    if found is None:
+        return
+    shared, outcome = found
     log.info("import previewed for %s: %d activities", user_id, outcome.index.activity_count)
     message.show(_preview_blocks(shared, outcome))
 
@@ -153,25 +173,22 @@ def _pressed(body: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
 
 def _store(deps: Deps, user_id: str, value: dict[str, Any], message: _Message) -> None:
     file_id, digest = str(value.get("f") or ""), str(value.get("d") or "")
-    try:
-        shared = fetch(deps.client, file_id)
-    except FileRefused as e:
-        message.say(str(e))
+    found = _read_file(
+        deps,
+        file_id,
+        message,
+        lambda path, shared: store_as_previewed(
+            deps.session_factory,
+            path,
+            name=shared.name,
+            now=deps.now(),
+            digest=digest,
+            progress=message.progress(shared.name),
+        ),
+    )
+    if found is None:
         return
-    with tempfile.TemporaryDirectory() as folder:
-        path = _local_copy(folder, shared)
-        try:
-            outcome = store_as_previewed(
-                deps.session_factory,
-                path,
-                name=shared.name,
-                now=deps.now(),
-                digest=digest,
-                progress=message.progress(shared.name),
-            )
-        except ImportFileError as e:
-            message.say(str(e))
-            return
+    shared, outcome = found
     if not outcome.stored:
         message.show(
             _preview_blocks(
