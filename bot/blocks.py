@@ -16,7 +16,7 @@ from typing import Any
 
 from bot import ids
 from models.actions import UPDATE_WORDS
-from models.brag import BRAG_ORDER, Brag, BragResult
+from models.brag import BRAG_ORDER, Brag, BragResult, BragRules
 from models.history import event_words
 from models.notices import MODES as NOTICE_MODES
 from models.permissions import Actor, Op, available_ops, can_see
@@ -160,8 +160,9 @@ def redacted(action: Action, viewer: Actor, shared: bool) -> bool:
     return action.confidential and (shared or not can_see(viewer, action))
 
 
-def brag_badge(brag: BragResult) -> str:
-    label = brag.brag.label
+def brag_badge(brag: BragResult, rules: BragRules) -> str:
+    """The rating as the board names it (`BragRules.label`: its key, else Red, Amber, ...)."""
+    label = escape(rules.label(brag.brag))
     if brag.awaiting_signoff:
         label += " (awaiting sign-off)"
     return f"{brag.brag.emoji} {label}"
@@ -240,6 +241,7 @@ def render_action_card(
     brag: BragResult,
     viewer: Actor,
     *,
+    rules: BragRules,
     shared: bool = False,
     events: Sequence[ActionEvent] = (),
     names: Mapping[str, str] | None = None,
@@ -247,19 +249,19 @@ def render_action_card(
 ) -> list[Block]:
     """An action as a message: what it is, where it stands, and the buttons this viewer may use.
 
-    `names` names the Slack ids its history mentions; `duplicates` are the actions merged into
-    it, with their history."""
+    `rules` are those it was rated by (they name the ratings); `names` names the Slack ids its
+    history mentions; `duplicates` are the actions merged into it, with their history."""
     names = names or {}
     if redacted(action, viewer, shared):
         return [
             section(
-                f"*{action.ref}* {brag_badge(brag)} · due {uk_date(action.due_date)}\n"
+                f"*{action.ref}* {brag_badge(brag, rules)} · due {uk_date(action.due_date)}\n"
                 "_Belongs to a confidential review: details are shown only to those it concerns._"
             )
         ]
     reasons = f" — {', '.join(brag.reasons)}" if brag.reasons else ""
     blocks: list[Block] = [
-        section(f"*{action.ref}* {brag_badge(brag)}{escape(reasons)}\n{escape(action.text)}")
+        section(f"*{action.ref}* {brag_badge(brag, rules)}{escape(reasons)}\n{escape(action.text)}")
     ]
     review = (
         f"{action.review.ref} {escape(action.review.name)}"
@@ -422,6 +424,7 @@ def render_action_page(
     total: int,
     counts: dict[Brag, int],
     title: str,
+    rules: BragRules,
     command_text: str = "actions",
     shared: bool = False,
     empty: str = "No actions match.",
@@ -440,7 +443,7 @@ def render_action_page(
             accessory = button("Open", ids.BUTTON_SHOW, action.ref)
         blocks.append(section(action_line(action, brag, viewer, shared=shared), accessory))
     blocks.append(
-        context(f"{page.offset + 1}–{page.end} of {page.total} · {brag_counts_of(counts)}")
+        context(f"{page.offset + 1}–{page.end} of {page.total} · {brag_counts_of(counts, rules)}")
     )
     if page.has_next and not shared:
         value = next_page_value(command_text, page.end)
@@ -456,9 +459,11 @@ def render_action_page(
     return blocks
 
 
-def brag_counts_of(counts: dict[Brag, int]) -> str:
+def brag_counts_of(counts: dict[Brag, int], rules: BragRules) -> str:
+    """A list's counts by BRAG, each with the board's name for it: its key at a glance."""
     order = (*BRAG_ORDER, Brag.CANCELLED)
-    return " ".join(f"{b.emoji} {counts[b]}" for b in order if counts.get(b)) or "none"
+    shown = [f"{b.emoji} {escape(rules.label(b))} {counts[b]}" for b in order if counts.get(b)]
+    return " ".join(shown) or "none"
 
 
 # ------------------------------------------------------------------ reviews
@@ -495,6 +500,7 @@ def render_review(
     actions: ActionPage,
     viewer: Actor,
     *,
+    rules: BragRules,
     shared: bool = False,
 ) -> list[Block]:
     if review.confidential and shared:
@@ -521,6 +527,7 @@ def render_review(
         total=actions.total,
         counts=actions.counts_by_brag,
         title=f"Actions of {review.ref}",
+        rules=rules,
         command_text=f"actions review {review.ref}",
         shared=shared,
         empty="No actions yet.",
@@ -586,6 +593,7 @@ def notice_mode_block(mode: str) -> Block:
 def build_home(
     viewer: Actor,
     mine: Sequence[tuple[Action, BragResult]],
+    rules: BragRules,
     watches: Sequence[CommitteeWatch] = (),
     notice_mode: str | None = None,
 ) -> dict[str, Any]:
@@ -606,7 +614,11 @@ def build_home(
     mine_blocks: list[Block] = []
     for b in order:
         mine_blocks += _home_group(
-            f"{b.emoji} {b.label}", groups[b], viewer, per_group, "`/lscb actions mine`"
+            f"{b.emoji} {escape(rules.label(b))}",
+            groups[b],
+            viewer,
+            per_group,
+            "`/lscb actions mine`",
         )
     mine_blocks += _home_group(
         ":hourglass: Complete, awaiting sign-off",
@@ -1228,7 +1240,7 @@ def render_theme(t: ThemeReport, *, shared: bool = False) -> list[Block]:
             if a.text is None or (shared and a.confidential)
             else escape(_one_line(a.text, 120))
         )
-        actions.append(f"• *{a.ref}* {a.brag_label} · {text}")
+        actions.append(f"• *{a.ref}* {escape(a.brag_label)} · {text}")
     if body:
         blocks += text_sections(["*Reviews and findings*", *body])
     if actions:

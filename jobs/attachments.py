@@ -21,8 +21,15 @@ BRAG_CHART = "brag-chart"
 BOARD_PAPER = "board-paper"
 
 
-def chart_spec(counts: dict[str, dict[str, int]], title: str) -> dict[str, Any]:
-    return {"make": BRAG_CHART, "counts": counts, "chart_title": title}
+def chart_spec(
+    counts: dict[str, dict[str, int]], title: str, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The BRAG chart: counts by committee and rating; `labels`, the board's names for the
+    ratings in its legend (None: Red, Amber, Green, Blue, Unassigned)."""
+    spec: dict[str, Any] = {"make": BRAG_CHART, "counts": counts, "chart_title": title}
+    if labels:
+        spec["labels"] = labels
+    return spec
 
 
 def paper_spec(as_of: datetime, quarter: str) -> dict[str, Any]:
@@ -42,7 +49,9 @@ class Attachments:
             if kind == BRAG_CHART:
                 from reports.charts import brag_by_committee_png
 
-                png = brag_by_committee_png(spec["counts"], title=spec["chart_title"])
+                png = brag_by_committee_png(
+                    spec["counts"], title=spec["chart_title"], rating_labels=spec.get("labels")
+                )
                 return str(spec.get("filename") or "brag-by-committee.png"), png
             if kind == BOARD_PAPER:
                 from models.org import org_brag_rules

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -27,7 +27,7 @@ from jobs.snapshot import (
     ReminderItem,
     Snapshot,
 )
-from models.brag import BragResult, BragRules, effective_deadline
+from models.brag import Brag, BragResult, BragRules, effective_deadline
 from models.calendar import (
     LONDON,
     add_working_days,
@@ -35,7 +35,7 @@ from models.calendar import (
     is_working_day,
     local_date,
 )
-from models.org import DAYS
+from models.org import BRAG_SETTING, DAYS, brag_rules_from
 from models.outbox import JobRun, Notice, NoticeState
 from models.schema import (
     Action,
@@ -84,8 +84,11 @@ RECENT_BLUE = timedelta(days=60)  # signed off more recently: listed in digests,
 
 
 def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
-    """Five statements: actions (with owner, review flag), roles, committees, board channel,
-    and counts of actions signed off long ago."""
+    """Five statements: actions (with owner, review flag), roles, committees, the organisation's
+    settings, and counts of actions signed off long ago.
+
+    `rules` are the environment's windows; the snapshot rates with the board's [brag] key on
+    top of them, as `lscb actions list` and the app's answers do (`models.org.org_brag_rules`)."""
     # Core, not ORM, execution: plain rows in, one dataclass per row out.
     rows: Sequence[Any] = (
         s.connection()
@@ -109,6 +112,7 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
                 Action.requested_due_date,
                 Action.impact_review_on,
                 Action.measure,
+                Action.evidence_of_impact.is_not(None),
             )
             .select_from(Action)
             .outerjoin(Person, Action.owner_id == Person.id)
@@ -162,19 +166,21 @@ def load_snapshot(s: Session, now: datetime, rules: BragRules) -> Snapshot:
     }
     settings = {k: v for k, v in s.execute(select(OrgSetting.key, OrgSetting.value))}
     board = settings.get("board_channel")
-    blue = {
-        committee_id: n
-        for committee_id, n in s.execute(
-            select(Action.committee_id, func.count())
-            .where(
-                Action.status == Status.SIGNED_OFF,
-                Action.signed_off_at < now - RECENT_BLUE,
-                Action.impact_review_on.is_(None),  # those with one are in `actions`
-            )
-            .group_by(Action.committee_id)
+    # The board's own [brag] key (what Blue means, its labels), read with the other settings.
+    rules = brag_rules_from(settings.get(BRAG_SETTING), rules)
+    old: dict[int | None, Counter[Brag]] = defaultdict(Counter)
+    for committee_id, evidenced, n in s.execute(
+        select(Action.committee_id, Action.evidence_of_impact.is_not(None), func.count())
+        .where(
+            Action.status == Status.SIGNED_OFF,
+            Action.signed_off_at < now - RECENT_BLUE,
+            Action.impact_review_on.is_(None),  # those with one are in `actions`
         )
-    }
-    snap = Snapshot(now, rules, actions, committees, admins, board, blue, settings)
+        .group_by(Action.committee_id, Action.evidence_of_impact.is_not(None))
+    ):
+        pending = rules.blue_needs_impact and not evidenced
+        old[committee_id][Brag.GREEN if pending else Brag.BLUE] += n
+    snap = Snapshot(now, rules, actions, committees, admins, board, dict(old), settings)
     snap.impact_reviews = sorted(
         (a for a in actions if a.status == Status.SIGNED_OFF and a.impact_review_on is not None),
         key=lambda a: (a.impact_review_on, a.number),

@@ -27,7 +27,7 @@ from bot.ids import (
 )
 from jobs.attachments import chart_spec, paper_spec
 from models import digest
-from models.brag import BRAG_ORDER, Brag, BragResult
+from models.brag import BRAG_ORDER, Brag, BragResult, BragRules
 from models.calendar import local_date
 
 if TYPE_CHECKING:
@@ -290,10 +290,13 @@ def _committee_code(snap: Snapshot, committee_id: int | None) -> str:
 # ---------------------------------------------------------------- digests
 
 
-def brag_counts_text(results: Iterable[BragResult], blue_before: int = 0) -> str:
+def brag_counts_text(
+    results: Iterable[BragResult], rules: BragRules, before: Counter[Brag] | None = None
+) -> str:
+    """Counts by BRAG, in the board's own names; `before`: signed off long ago, only counted."""
     counts = Counter(r.brag for r in results)
-    counts[Brag.BLUE] += blue_before
-    return brag_counts_text_from_counter(counts)
+    counts.update(before or {})
+    return brag_counts_text_from_counter(counts, rules)
 
 
 def committee_digest(
@@ -309,7 +312,7 @@ def committee_digest(
         if key is not None:
             sections[key].append((a, r))
     today = local_date(snap.now)
-    counts = brag_counts_text((r for _, r in rated), snap.blue_counts.get(c.id, 0))
+    counts = brag_counts_text((r for _, r in rated), snap.rules, snap.old_signed_off.get(c.id))
     title = f"{c.code} weekly digest — {today:%d/%m/%Y}"
     impact = impact_review_units(c, snap)
     if not sections and not impact:
@@ -567,12 +570,15 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
         b = snap.brag(a).brag
         total[b] += 1
         per[code(a.committee_id)][b] += 1
-    for committee_id, n in snap.blue_counts.items():
-        total[Brag.BLUE] += n
-        per[code(committee_id)][Brag.BLUE] += n
-    head = "committee  " + " ".join(f"{b.value[:5]:>6}" for b in BRAG_ORDER)
+    for committee_id, old in snap.old_signed_off.items():
+        total.update(old)
+        per[code(committee_id)].update(old)
+    # The table's columns are headed with the board's names for the ratings, each as wide as it.
+    names = {b: snap.rules.label(b) for b in BRAG_ORDER}
+    width = {b: max(6, len(names[b])) for b in BRAG_ORDER}
+    head = esc("committee  " + " ".join(f"{names[b]:>{width[b]}}" for b in BRAG_ORDER))
     rows = [
-        f"{code:<10} " + " ".join(f"{counts.get(b, 0):>6}" for b in BRAG_ORDER)
+        f"{code:<10} " + " ".join(f"{counts.get(b, 0):>{width[b]}}" for b in BRAG_ORDER)
         for code, counts in sorted(per.items())
     ]
     table_units: list[list[Block]] = []
@@ -586,7 +592,7 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
     units: list[list[Block]] = [
         [
             header(f"Board summary — {period}"),
-            section(brag_counts_text_from_counter(total)),
+            section(brag_counts_text_from_counter(total, snap.rules)),
         ],
         *table_units,
     ]
@@ -595,7 +601,9 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
         code: {b.value: n for b, n in counts.items() if n} for code, counts in sorted(per.items())
     }
     title = f"Actions by committee and BRAG rating, {period}"
-    # The chart continues the thread: drawn from these counts when the summary is sent.
+    # The chart continues the thread: drawn from these counts when the summary is sent, its
+    # legend in the board's names for the ratings where it renames them.
+    legend = {b.value: names[b] for b in BRAG_ORDER} if snap.rules.labels else None
     parts.append(
         {
             "text": f"Board summary {period}: BRAG by committee (chart)",
@@ -603,12 +611,12 @@ def board_summary(snap: Snapshot, period: str) -> list[Part]:
             "file": {
                 "filename": "brag-by-committee.png",
                 "title": title,
-                **chart_spec(counts, title),
+                **chart_spec(counts, title, legend),
             },
         }
     )
     return parts
 
 
-def brag_counts_text_from_counter(counts: Counter[Brag]) -> str:
-    return "  ".join(f"{b.emoji} {b.label} *{counts.get(b, 0)}*" for b in BRAG_ORDER)
+def brag_counts_text_from_counter(counts: Counter[Brag], rules: BragRules) -> str:
+    return "  ".join(f"{b.emoji} {esc(rules.label(b))} *{counts.get(b, 0)}*" for b in BRAG_ORDER)

@@ -4,11 +4,12 @@ the notices owed from it. `jobs.owed` builds these; `jobs.render` turns them int
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from models.brag import BragResult, BragRules, rate
+from models.brag import Brag, BragResult, BragRules, rate
 from models.outbox import NoticeState
 from models.schema import OPEN_STATUSES, Rating, Status, action_ref
 
@@ -40,6 +41,9 @@ class ActionRow:
     # Signed off with the impact still to check: the day to check it, and how (else None).
     impact_review_on: date | None = None
     measure: str | None = None
+    # Signed off with evidence of impact: what Blue needs under `[brag] blue = "impact-evidenced"`
+    # (the evidence itself is not read: the notices never show it).
+    evidence_of_impact: bool = False
     ref: str = ""
     is_open: bool = False
     rating: BragResult | None = None
@@ -67,19 +71,21 @@ class _Probe:
     due_date: date | None
     owner_id: int | None
     last_update_at: datetime
+    evidence_of_impact: bool
 
 
 @dataclass
 class Snapshot:
     now: datetime
     rules: BragRules
-    # Open and complete actions, and those signed off recently; older signed-off (Blue) ones
-    # are only counted, in `blue_counts` by committee id.
+    # Open and complete actions, and those signed off recently; older signed-off ones are only
+    # counted, in `old_signed_off` by committee id and rating (Blue; Green without evidence of
+    # impact when Blue needs it).
     actions: list[ActionRow]
     committees: dict[int, CommitteeRow]
     admins: list[str]
     board_channel: str | None
-    blue_counts: dict[int | None, int] = field(default_factory=dict)
+    old_signed_off: dict[int | None, Counter[Brag]] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)  # the organisation file's values
     # Due dates moved (not first set) recently, by action id: read for digests only.
     moves: dict[int, list[Move]] = field(default_factory=dict)
@@ -94,7 +100,14 @@ class Snapshot:
             return a.rating
         drift = timedelta(days=self.rules.drift_days)
         drifting = self.now - a.last_update_at >= drift
-        key = (a.status, a.owner_rating, a.due_date, a.owner_id is None, drifting)
+        key = (
+            a.status,
+            a.owner_rating,
+            a.due_date,
+            a.owner_id is None,
+            drifting,
+            a.evidence_of_impact,
+        )
         r = self._brags.get(key)
         if r is None:
             probe = _Probe(
@@ -103,6 +116,7 @@ class Snapshot:
                 a.due_date,
                 None if a.owner_id is None else 0,
                 self.now - drift if drifting else self.now,
+                a.evidence_of_impact,
             )
             r = self._brags[key] = rate(probe, self.now, self.rules)
         a.rating = r

@@ -163,8 +163,8 @@ def brag_window(now: datetime, rules: BragRules = DEFAULT_RULES) -> BragWindow:
 
 def rate(action: Ratable, now: datetime, rules: BragRules = DEFAULT_RULES) -> BragResult:
     if action.status == Status.SIGNED_OFF:
-        # Rows that do not carry the evidence (the notices' snapshot) read as evidenced only
-        # under the default rule, where it does not matter.
+        # The evidence as stored (an Action), or whether there is any (the notices' snapshot,
+        # `jobs.snapshot.ActionRow`): both say it; a row without it reads as not evidenced.
         if rules.blue_needs_impact and not getattr(action, "evidence_of_impact", None):
             return BragResult(Brag.GREEN, (IMPACT_PENDING,))
         return BragResult(Brag.BLUE, ("signed off",))

@@ -524,11 +524,21 @@ def _apply_brag(s: Session, brag: dict[str, Any] | None, summary: OrgSummary) ->
 def org_brag_rules(s: Session, base: BragRules) -> BragRules:
     """`base` (the environment's windows) with the board's [brag] choices: one statement."""
     row = s.get(OrgSetting, BRAG_SETTING)
-    if row is None:
+    return brag_rules_from(row.value if row else None, base)
+
+
+def brag_rules_from(value: str | None, base: BragRules) -> BragRules:
+    """`base` with the [brag] choices as stored (`org_setting` "brag"; None: the defaults).
+
+    The one reading of the stored key: the app's answers (`org_brag_rules`) and the notices'
+    snapshot (which reads every setting in one statement) both come here."""
+    if value is None:
         return base
     try:
-        brag = json.loads(row.value)
+        brag = json.loads(value)
     except ValueError:
+        return base
+    if not isinstance(brag, dict):
         return base
     labels = tuple(sorted((str(k), str(v)) for k, v in (brag.get("labels") or {}).items()))
     blue = brag.get("blue", BLUE_SIGNED_OFF)

@@ -762,7 +762,7 @@ def recurring(
                     a.text if seen else None,
                     a.status.value,
                     result.brag.value,
-                    result.brag.label,
+                    rules.label(result.brag),
                     a.signed_off_at.astimezone(tz).date() if a.signed_off_at else None,
                     a.confidential,
                 )

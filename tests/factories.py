@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,3 +64,23 @@ def make_action(
         if status == Status.IN_PROGRESS:
             ops.update(s, SYSTEM, ref, word="in-progress", now=now)
         return ref
+
+
+def load_brag_key(
+    sf: sessionmaker[Session],
+    folder: Path,
+    blue: str = "signed-off",
+    labels: dict[str, str] | None = None,
+) -> None:
+    """The example organisation file with a `[brag]` table (what Blue means, the board's names
+    for the ratings), loaded as `lscb org load` loads it."""
+    from models.org import apply_org, read_org_file
+    from tests.conftest import EXAMPLE_ORG
+
+    table = f'\n[brag]\nblue = "{blue}"\n'
+    if labels:
+        table += "\n[brag.labels]\n" + "".join(f'{k} = "{v}"\n' for k, v in labels.items())
+    path = folder / "org-with-brag.toml"
+    path.write_text(EXAMPLE_ORG.read_text() + table)
+    with sf.begin() as s:
+        apply_org(s, read_org_file(path))

@@ -269,7 +269,7 @@ def _changed(ctx: CliContext, ref: str, change: object, done: str, as_json: bool
     with store.session_factory.begin() as s:
         assert callable(change)
         action: Action = change(s, now)
-        data = action_to_dict(action, rate(action, now, ctx.settings.brag_rules))
+        data = action_to_dict(action, rate(action, now, org_brag_rules(s, ctx.settings.brag_rules)))
     if as_json:
         emit_json(data)
     else:

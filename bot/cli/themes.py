@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bot.cli.base import CliContext, add_now_argument, emit_json
+from models.org import org_brag_rules
 from models.permissions import Actor
 from models.themes import ThemeReport, recurring, report_to_dict
 
@@ -25,9 +26,8 @@ def cmd_themes(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     now = ctx.clock.now()
     with store.session_factory() as s:
-        rows = recurring(
-            s, Actor.system("lscb themes"), now, ctx.settings.brag_rules, code=args.code
-        )
+        rules = org_brag_rules(s, ctx.settings.brag_rules)
+        rows = recurring(s, Actor.system("lscb themes"), now, rules, code=args.code)
     if args.json:
         emit_json(report_to_dict(rows))
         return 0

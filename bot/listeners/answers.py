@@ -118,7 +118,7 @@ def card_answer(
     action: Action, actor: Actor, now: datetime, rules: BragRules, done: str | None = None
 ) -> Answer:
     """The action's card as `actor` sees it, rated at `now`, after a ✅ line saying what was done."""
-    card = bk.render_action_card(action, rate(action, now, rules), actor)
+    card = bk.render_action_card(action, rate(action, now, rules), actor, rules=rules)
     if done:
         card = [bk.section(f":white_check_mark: {done}"), *card]
     return Answer.of(card)
@@ -152,10 +152,12 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def show(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 action = ops.get_visible_action(s, actor, ref)
+                rules = deps.rules
                 card = bk.render_action_card(
                     action,
-                    rate(action, now, deps.rules),
+                    rate(action, now, rules),
                     actor,
+                    rules=rules,
                     shared=share,
                     **({} if share else history_of(s, action, actor)),
                 )
@@ -333,15 +335,17 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
             def review(s: Session) -> Answer:
                 actor = _actor(s, where.user_id)
                 found = _review(s, actor, ref)
+                rules = deps.rules
                 page = page_actions(
                     s,
                     ActionFilter(review_id=found.id),
                     now,
-                    deps.rules,
+                    rules,
                     viewer=actor,
                     limit=bk.PAGE_SIZE,
                 )
-                return Answer.of(bk.render_review(found, page, actor, shared=share), share=share)
+                blocks = bk.render_review(found, page, actor, rules=rules, shared=share)
+                return Answer.of(blocks, share=share)
 
             return deps.run(review)
         case cmd.Digest(code):
@@ -540,9 +544,8 @@ def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int)
         committee_code=code,
         review_id=review.id if review else None,
     )
-    page = page_actions(
-        s, f, deps.now(), deps.rules, viewer=actor, offset=offset, limit=bk.PAGE_SIZE
-    )
+    rules = deps.rules
+    page = page_actions(s, f, deps.now(), rules, viewer=actor, offset=offset, limit=bk.PAGE_SIZE)
     title = SCOPE_TITLES[scope]
     if c.person:
         title += f" owned by <@{c.person}>" if scope != "mine" else f" of <@{c.person}>"
@@ -557,6 +560,7 @@ def _list(deps: Deps, s: Session, c: cmd.ListActions, where: Where, offset: int)
         total=page.total,
         counts=page.counts_by_brag,
         title=title,
+        rules=rules,
         command_text=where.text,
         shared=c.share,
         empty="Nothing here." if scope != "mine" else "You own no current actions.",
@@ -675,13 +679,14 @@ def _report(deps: Deps, where: Where, fmt: str) -> Answer:
 def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
     """App Home: my actions by BRAG; for chairs and admins, their committees' trouble spots."""
     now = deps.now()
+    rules = deps.rules  # one reading for the whole tab: the ratings and their names agree
 
     def build(s: Session) -> dict[str, Any]:
         actor = _actor(s, user_id)
         mine = []
         if actor.person_id is not None:
             mine = list_actions(
-                s, ActionFilter(status="current", owner_id=actor.person_id), now, deps.rules
+                s, ActionFilter(status="current", owner_id=actor.person_id), now, rules
             )
             # Soonest due first; build_home splits them by BRAG, keeping this order in each group.
             mine.sort(key=lambda r: r[0].due_date or now.date())
@@ -692,12 +697,12 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
             since = now - timedelta(days=7)
             per_section = 3 if len(committees) == 1 else 1
             found = digest.committee_sections(
-                s, [c.id for c in committees], now, deps.rules, actor, per_section, since
+                s, [c.id for c in committees], now, rules, actor, per_section, since
             )
             names = {
-                "amber": deps.rules.amber_days,
-                "drift": deps.rules.drift_days,
-                "since": f"{local_date(since, deps.rules.tz):%d/%m/%Y}",
+                "amber": rules.amber_days,
+                "drift": rules.drift_days,
+                "since": f"{local_date(since, rules.tz):%d/%m/%Y}",
             }
             for c in committees:
                 here = found[c.id]
@@ -718,6 +723,6 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
         mode = None
         if actor.person_id is not None:
             mode = notices.mode_of(s.get(Person, actor.person_id))
-        return bk.build_home(actor, mine, watches, notice_mode=mode)
+        return bk.build_home(actor, mine, rules, watches, notice_mode=mode)
 
     return deps.run(build)

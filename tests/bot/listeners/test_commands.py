@@ -352,11 +352,11 @@ def test_overdue_is_filtered_and_paged_in_the_database(driver, session_factory, 
     refs: list[str] = []
     make_overdue(25)  # 23 of them overdue
     text, few = overdue_listing()
-    assert "1–20 of 23 · \U0001f534 23" in text
+    assert "1–20 of 23 · \U0001f534 Red 23" in text
     assert "A-1 " in text.replace("*", " ") and "A-21" not in text
     make_overdue(40)  # 38 more
     text, many = overdue_listing()
-    assert "1–20 of 61 · \U0001f534 61" in text
+    assert "1–20 of 61 · \U0001f534 Red 61" in text
     assert 0 < many == few
 
 
