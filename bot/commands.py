@@ -22,7 +22,7 @@ USAGE: dict[str, str] = {
     "update": "/lscb update A-12 <not-started|in-progress|on-track|at-risk|off-track> [note]",
     "note": "/lscb note A-12 <progress note>",
     "done": "/lscb done A-12 <evidence of completion>",
-    "signoff": "/lscb signoff A-12 [evidence of impact | review <date>]",
+    "signoff": "/lscb signoff A-12 <evidence of impact | review <date>>",
     "reopen": "/lscb reopen A-12 <reason>",
     "due": "/lscb due A-12 <date> <reason>",
     "assign": '/lscb assign A-12 <@person | "Name"> [committee CODE]',
@@ -81,6 +81,10 @@ REPORT_ALIASES = {"docx": "paper", "word": "paper", "board": "paper", "board-pap
 REVIEW_DATE = re.compile(
     r"^(?:impact\s+)?(?:review|re-?audit|check)(?:\s+(?:on|by|date|it))?\s*:?\s+(\S.*)$",
     re.IGNORECASE | re.DOTALL,
+)
+# The keyword with no date after it ("review", "re-audit on"): a date is missing.
+REVIEW_ALONE = re.compile(
+    r"^(?:impact\s+)?(?:review|re-?audit|check)(?:\s+(?:on|by|date|it))?\s*:?$", re.IGNORECASE
 )
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,30})(?:\|[^>]*)?>$")
@@ -463,9 +467,28 @@ def _review_date(body: str) -> str | None:
     return m[1].strip() if m else None
 
 
+def signoff_forms(ref: str) -> str:
+    """The two ways to sign off, as the sign-off form asks: evidence of impact, or a date."""
+    return (
+        f"`/lscb signoff {ref} <evidence of impact>`, or to check it later "
+        f"`/lscb signoff {ref} review <date>` (e.g. `review in 6 months`, `review 31/03/2027`)"
+    )
+
+
 def _signoff(verb: str, rest: str) -> Command:
+    """Sign-off asks for evidence of impact, or an impact review date: one of the two."""
     ref, body = _split_ref(verb, rest)
-    return SignOff(ref, body or None, _review_date(body) if body else None)
+    if not body:
+        raise CommandError(
+            f"Signing off {ref} needs its evidence of impact, or a date to review it: "
+            f"{signoff_forms(ref)}. Nothing was changed."
+        )
+    if REVIEW_ALONE.match(body):
+        raise CommandError(
+            f"When should the impact of {ref} be reviewed? {signoff_forms(ref)}. "
+            "Nothing was changed."
+        )
+    return SignOff(ref, body, _review_date(body))
 
 
 def _impact(verb: str, rest: str) -> Command:
@@ -699,13 +722,23 @@ _PARSERS = {
 }
 
 
+SIGNOFF_HELP = (
+    "Sign-off asks for evidence of impact, or a date to review it: "
+    "`/lscb signoff A-12 <evidence of impact>` or `/lscb signoff A-12 review <date>` "
+    "(e.g. `review in 6 months`)."
+)
+
+
 def help_text(topic: str | None = None) -> str:
+    if topic == "signoff":
+        return SIGNOFF_HELP
     if topic in USAGE:
         return f"`{USAGE[topic]}`"
     lines = [
         "*/lscb* — the board's improvement actions. Replies are only for you unless you add `share`."
     ]
     lines += [f"• `{form}`" for form in USAGE.values()]
+    lines.append(SIGNOFF_HELP)
     lines.append(
         "Dates are read the British way: 31/03/2027, 31 March 2027, end of March, Q3 2026/27, "
         "next Friday, in 2 weeks."

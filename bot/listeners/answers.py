@@ -25,7 +25,7 @@ from models import actions as ops
 from models import digest, notices, themes
 from models.brag import BragRules, rate
 from models.calendar import local_date
-from models.dates import DateError, parse_date, split_leading_date
+from models.dates import DateError, ImpossibleDate, parse_date, split_leading_date
 from models.errors import DomainError, InvalidInput, NotFound, Refused
 from models.history import slack_ids_in
 from models.people import (
@@ -189,23 +189,19 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 f"{ref} is complete and awaits sign-off by its committee's chair.",
             )
         case cmd.SignOff(ref, impact, review_text):
-            review_on = _review_day(review_text, now, deps.rules)
-            if review_on is not None:
-                impact = None
+            # `review <date>` sets the day to check the impact; any other text is the evidence.
+            review_on = _review_day(review_text, now, deps.rules, "signoff")
+            given = None if review_on is not None else impact
             done = (
                 f"{ref} signed off; its impact is to be reviewed on {bk.uk_date(review_on)}."
                 if review_on
-                else f"{ref} signed off."
-                if impact
-                else f"{ref} signed off. How will the board know it worked? Record the evidence "
-                f"with `/lscb impact {ref} <evidence>`, or a date to check it with "
-                f"`/lscb impact {ref} review in 6 months`."
+                else f"{ref} signed off, with its evidence of impact."
             )
             return _change(
                 deps,
                 where,
                 ref,
-                lambda s, a: ops.sign_off(s, a, ref, impact=impact, review_on=review_on, now=now),
+                lambda s, a: ops.sign_off(s, a, ref, impact=given, review_on=review_on, now=now),
                 done,
             )
         case cmd.Measure(ref, text):
@@ -217,7 +213,7 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
                 f"{ref}: how we will know it worked is recorded.",
             )
         case cmd.Impact(ref, evidence, review_text):
-            day = _review_day(review_text, now, deps.rules)
+            day = _review_day(review_text, now, deps.rules, "impact")
             if day is not None:
                 return _change(
                     deps,
@@ -402,12 +398,16 @@ def _answer(deps: Deps, command: cmd.Command, where: Where, offset: int) -> Answ
     raise AssertionError(f"unhandled command {type(command).__name__}")  # pragma: no cover
 
 
-def _review_day(text: str | None, now: datetime, rules: BragRules) -> date | None:
-    """The impact review date `text` gives, or None when it is not a date (then it is evidence)."""
+def _review_day(text: str | None, now: datetime, rules: BragRules, verb: str) -> date | None:
+    """The impact review date `text` gives (read as `/lscb due` reads dates), or None when it is
+    not a date (then it is evidence). A date that does not exist is refused, not taken as
+    evidence: "review 31/02/2027" meant a date."""
     if not text:
         return None
     try:
         return parse_date(text, local_date(now, rules.tz))
+    except ImpossibleDate as e:
+        raise cmd.CommandError(str(e), cmd.USAGE[verb]) from None
     except DateError:
         return None
 

@@ -37,7 +37,7 @@ from bot import commands as c
             "done A-12 Guidance issued, see intranet",
             c.Done("A-12", "Guidance issued, see intranet"),
         ),
-        ("signoff A-12", c.SignOff("A-12")),
+        ("signoff A-12 audit shows use", c.SignOff("A-12", "audit shows use")),
         ("sign off A-12 audit shows use", c.SignOff("A-12", "audit shows use")),
         ("reopen A-12 evidence missing", c.Reopen("A-12", "evidence missing")),
         ("due A-12 31/03/2027 waiting for panel", c.Due("A-12", "31/03/2027 waiting for panel")),
@@ -115,6 +115,9 @@ def test_reads_every_subcommand(text: str, expected: c.Command) -> None:
         ("report pdf", "xlsx, csv or paper", "/lscb report"),
         ("measure A-12", "How we will know it worked", "/lscb measure"),
         ("impact A-12", "evidence of impact", "/lscb impact"),
+        ("signoff A-12", "needs its evidence of impact, or a date to review it", None),
+        ("sign off a12 review", "When should the impact of A-12 be reviewed", None),
+        ("signoff A-12 re-audit on", "When should the impact of A-12 be reviewed", None),
         ("digest one two", "don't understand", "/lscb digest"),
     ],
 )
@@ -133,6 +136,22 @@ def test_help_lists_every_subcommand() -> None:
     text = c.help_text()
     for form in c.USAGE.values():
         assert form in text
+    assert "`/lscb signoff A-12 review <date>`" in text
+
+
+@pytest.mark.parametrize("text", ["signoff A-12", "signoff A-12 review", "signoff A-12 check:"])
+def test_a_sign_off_with_neither_evidence_nor_a_date_shows_both_forms(text: str) -> None:
+    with pytest.raises(c.CommandError) as raised:
+        c.parse_command(text)
+    said = str(raised.value)
+    assert "`/lscb signoff A-12 <evidence of impact>`" in said
+    assert "`/lscb signoff A-12 review <date>`" in said
+    assert "Nothing was changed" in said
+
+
+def test_help_on_signoff_gives_both_forms() -> None:
+    text = c.help_text("signoff")
+    assert "<evidence of impact>" in text and "review <date>" in text
 
 
 WORDS = st.sampled_from(

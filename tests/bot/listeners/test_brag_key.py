@@ -1,6 +1,6 @@
 """The board's own BRAG key in Slack, end to end against the stand-in: cards, `/lscb actions`
 lists, App Home and the digest preview name the ratings as the organisation file does, and Blue
-means what it says."""
+means what it says; typed sign-off asks for evidence of impact or a review date, as the form."""
 
 from __future__ import annotations
 
@@ -72,3 +72,40 @@ def test_without_a_key_the_card_says_red(driver, session_factory, now):
     late = make_action(session_factory, now, due=date(2026, 12, 1))
     driver.clock.set(LATER)
     assert ":red_circle: Red" in json.dumps(driver.command(OWNER, f"show {late}").blocks)
+
+
+@pytest.mark.parametrize("typed", ["", "review", "check on"])
+def test_a_typed_sign_off_with_neither_evidence_nor_a_date_changes_nothing(
+    driver, session_factory, now, typed
+):
+    ref = make_action(session_factory, now, status=Status.COMPLETE)
+    out = driver.command(CHAIR, f"signoff {ref} {typed}")
+    said = " ".join(out.text.split())
+    assert f"/lscb signoff {ref} <evidence of impact>" in said
+    assert f"/lscb signoff {ref} review <date>" in said
+    assert [r.payload.get("response_type", "ephemeral") for r in out.responses] == ["ephemeral"]
+    assert action(session_factory, ref).status == Status.COMPLETE
+
+
+def test_a_typed_review_date_is_read_as_due_dates_are(driver, session_factory, now):
+    a = make_action(session_factory, now, status=Status.COMPLETE)
+    b = make_action(session_factory, now, status=Status.COMPLETE)
+    c = make_action(session_factory, now, status=Status.COMPLETE)
+    out = driver.command(CHAIR, f"signoff {a} re-audit in 6 months")
+    assert "to be reviewed on 25/05/2027" in out.text
+    assert action(session_factory, a).impact_review_on == date(2027, 5, 25)
+    driver.command(CHAIR, f"signoff {b} review end of March")
+    assert action(session_factory, b).impact_review_on == date(2027, 3, 31)
+
+    # A day that does not exist, or has passed, is refused: it was meant as a date.
+    out = driver.command(CHAIR, f"signoff {c} review 31/02/2027")
+    assert "not a real date" in out.text
+    out = driver.command(CHAIR, f"signoff {c} review 01/11/2026")
+    assert "not after today" in out.text
+    assert action(session_factory, c).status == Status.COMPLETE
+
+
+def test_help_shows_both_ways_to_sign_off(driver):
+    text = " ".join(driver.command(CHAIR, "help").text.split())
+    assert "/lscb signoff A-12 <evidence of impact>" in text
+    assert "/lscb signoff A-12 review <date>" in text

@@ -163,8 +163,11 @@ def test_update_note_done_signoff_through_commands(driver, session_factory, now)
     assert action(session_factory, ref).latest_progress == "met the schools"
     driver.command(OWNER, f"done {ref} leaflet on the intranet")
     assert action(session_factory, ref).status == Status.COMPLETE
-    refused = driver.command(OWNER, f"signoff {ref}")
+    refused = driver.command(OWNER, f"signoff {ref} it works")
     assert "Owners cannot sign off" in refused.text
+    assert action(session_factory, ref).status == Status.COMPLETE
+    asked = driver.command(CHAIR, f"signoff {ref}")  # neither evidence nor a date: both forms
+    assert f"/lscb signoff {ref} <evidence of impact>" in asked.text.replace("\n", " ")
     assert action(session_factory, ref).status == Status.COMPLETE
     assert "signed off" in driver.command(CHAIR, f"signoff {ref} seen in audit").text
     a = action(session_factory, ref)
