@@ -259,7 +259,9 @@ def render_action_card(
                 "_Belongs to a confidential review: details are shown only to those it concerns._"
             )
         ]
-    reasons = f" — {', '.join(brag.reasons)}" if brag.reasons else ""
+    # Reasons that only repeat the rating's own name ("Cancelled — cancelled") are left out.
+    said = [r for r in brag.reasons if r.lower() != rules.label(brag.brag).lower()]
+    reasons = f" — {', '.join(said)}" if said else ""
     blocks: list[Block] = [
         section(f"*{action.ref}* {brag_badge(brag, rules)}{escape(reasons)}\n{escape(action.text)}")
     ]

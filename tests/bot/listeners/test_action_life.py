@@ -55,6 +55,7 @@ def test_an_admin_cancels_with_a_reason_and_others_are_refused(driver, session_f
     assert "reason for cancelling" in driver.command(ADMIN, f"cancel {ref}").text
     out = driver.command(ADMIN, f"cancel {ref} duplicate of A-6")
     assert f"{ref} cancelled" in out.text
+    assert "Cancelled — cancelled" not in out.text and "Cancelled" in out.text
     a = action(session_factory, ref)
     assert a.status == Status.CANCELLED and kinds(session_factory, ref)[-1] == "cancel"
     assert "already cancelled" in driver.command(ADMIN, f"cancel {ref} again").text
