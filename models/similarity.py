@@ -63,7 +63,7 @@ class Match:
     score: float
 
 
-_CHUNK = 2_000  # distinct new texts scored at once: the scores of one chunk are kept at a time
+_CHUNK = 500  # distinct new texts scored at once: the scores of one chunk are kept at a time
 
 
 def most_alike(
@@ -112,8 +112,8 @@ def most_alike(
         scores = (matrix[rows] @ matrix[:upto].T).tocsr()
         # Rounded, so that scores equal to three places tie the same way on every run: only
         # those that may round to the threshold or above are rounded.
-        near = scores.data >= np.float32(threshold - 0.001)
-        row = np.repeat(np.arange(len(rows)), np.diff(scores.indptr))[near]
+        near = np.flatnonzero(scores.data >= np.float32(threshold - 0.001))
+        row = np.searchsorted(scores.indptr, near, side="right") - 1
         col = scores.indices[near]
         value = np.round(scores.data[near].astype(np.float64), 3)
         keep = value >= threshold
