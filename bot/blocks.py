@@ -260,8 +260,8 @@ def render_action_card(
             )
         ]
     # Reasons that only repeat the rating's own name ("Cancelled — cancelled") are left out.
-    said = [r for r in brag.reasons if r.lower() != rules.label(brag.brag).lower()]
-    reasons = f" — {', '.join(said)}" if said else ""
+    why = [r for r in brag.reasons if r.lower() != rules.label(brag.brag).lower()]
+    reasons = f" — {', '.join(why)}" if why else ""
     blocks: list[Block] = [
         section(f"*{action.ref}* {brag_badge(brag, rules)}{escape(reasons)}\n{escape(action.text)}")
     ]
