@@ -889,6 +889,23 @@ _GENERIC_SHEET = re.compile(
 )
 
 
+def _fill_merged_down(
+    rows: list[list[str]], merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
+    """A cell merged down over several rows ("Child M" beside each of its actions) holds its
+    value in its first row only: give it to every row it spans. Cells merged across columns (a
+    title over the table) are left as they are."""
+    for (top, col), (bottom, right) in merged:
+        if col != right or bottom <= top or top >= len(rows) or col >= len(rows[top]):
+            continue
+        value = rows[top][col]
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            while len(rows[r]) <= col:
+                rows[r].append("")
+            if not rows[r][col]:
+                rows[r][col] = value
+
+
 def _read_workbook(path: Path) -> list[tuple[str, list[list[str]]]]:
     """Each worksheet's name and its cells as text, from A1 (so that row numbers are the
     sheet's own), the values as last calculated. Read with calamine (Rust), which reads a large
@@ -898,17 +915,15 @@ def _read_workbook(path: Path) -> list[tuple[str, list[list[str]]]]:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         try:
-            return [
-                (
-                    sheet.name,
-                    [
-                        [_cell(v) for v in r]
-                        for r in book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
-                    ],
-                )
-                for sheet in book.sheets_metadata
-                if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
-            ]
+            out = []
+            for meta in book.sheets_metadata:
+                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                    continue
+                sheet = book.get_sheet_by_name(meta.name)
+                rows = [[_cell(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+                _fill_merged_down(rows, sheet.merged_cell_ranges or [])
+                out.append((meta.name, rows))
+            return out
         finally:
             book.close()
     except Exception as exc:

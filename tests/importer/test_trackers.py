@@ -446,3 +446,26 @@ def test_an_owner_with_their_agency_in_brackets_and_numbered_recommendations(
     assert protocol.findings == audit.findings == ["Share information at referral"]
     assert audit.due_date is None
     assert any("row 3: the target date says “Completed”" in w for w in index.warnings)
+
+
+def test_cells_merged_down_over_several_rows_belong_to_each_row(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Review", "Recommendation", "Action", "Lead", "Target date"])
+    sheet.append(["Child M", "1. Share plans", "Send plans to schools", "Jo Evans", "31/03/2027"])
+    sheet.append([None, None, "Audit the plans", "Tom Reilly", "30/06/2027"])
+    sheet.append([None, "2. Supervision", "Add prompts", "Priya Shah", "31/05/2027"])
+    sheet.append(["Neglect audit", "1. Use GCP2", "Train staff", "Gary Lloyd", "31/07/2027"])
+    sheet.merge_cells("A2:A4")  # the review beside each of its actions
+    sheet.merge_cells("B2:B3")  # one recommendation answered by two actions
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    child, audit = parse_file(path, today=TODAY).reviews
+    assert child.name == "Child M" and len(child.activities) == 3
+    assert [a.findings for a in child.activities] == [
+        ["Share plans"],
+        ["Share plans"],
+        ["Supervision"],
+    ]
+    assert audit.name == "Neglect audit" and [a.text for a in audit.activities] == ["Train staff"]
