@@ -60,12 +60,14 @@ def parse_file(
         return parse_xlsx(path, today, columns)
     if kind == "csv":
         return parse_csv(path, today, columns)
+    if kind == "pdf":
+        return parse_pdf(path, today, columns)
+    if kind == "docx":
+        return parse_docx(path, today, columns)
     if columns:
         raise ImportFileError(
-            path, "--columns names a tracker's columns (.xlsx, .csv); this file is an index"
+            path,
+            "--columns names a tracker's columns (.xlsx, .csv, or a table in a Word document "
+            "or PDF); this file is an index",
         )
-    if kind == "pdf":
-        return parse_pdf(path, today)
-    if kind == "docx":
-        return parse_docx(path, today)
     return parse_text(path, today)

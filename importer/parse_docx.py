@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,27 @@ def docx_lines(document: Any) -> tuple[list[Line], int]:
     return reader.lines(), tables
 
 
-def parse_docx(path: str | Path, today: date | None = None) -> ParsedIndex:
+def _tracker(
+    document: Any, path: Path, today: date | None, columns: Mapping[str, str] | None
+) -> ParsedIndex | None:
+    """The document's tables read as a tracker (an action plan kept in Word), with the
+    paragraphs above the first table as its title."""
+    from importer.parse_sheet import tables_to_index
+
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    title: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag.endswith("}tbl"):
+            break
+        if child.tag.endswith("}p"):
+            title.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+    return tables_to_index(tables, title, path, today=today, columns=columns)
+
+
+def parse_docx(
+    path: str | Path, today: date | None = None, columns: Mapping[str, str] | None = None
+) -> ParsedIndex:
     import docx
 
     path = Path(path)
@@ -157,7 +178,13 @@ def parse_docx(path: str | Path, today: date | None = None) -> ParsedIndex:
         ) from None
     lines, tables = docx_lines(document)
     index = ParsedIndex()
-    parse_lines(lines, index, today)
+    if not columns:
+        parse_lines(lines, index, today)
+    if not index.reviews and tables:
+        # No review entries: an action plan kept as a Word table is read as a tracker.
+        tracker = _tracker(document, path, today, columns)
+        if tracker is not None:
+            return tracker
     if not index.reviews:
         where = (
             "in its tables" if tables else "(it has no tables, and no paragraph starts with one)"

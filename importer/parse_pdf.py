@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -180,7 +181,31 @@ def _text_of(pdf: Any) -> str:
     )
 
 
-def parse_pdf(path: str | Path, today: date | None = None) -> ParsedIndex:
+def _cell_text(cell: list[CellLine]) -> str:
+    """A cell's lines as one text: a word broken at the cell's edge is joined up again."""
+    out = ""
+    for text, _full, broken in cell:
+        out += text.strip() + ("" if broken else " ")
+    return out.strip()
+
+
+def _tables_of(pdf: Any) -> tuple[list[list[list[str]]], list[str]]:
+    """Every page's tables, cell by cell, and the lines above the first one (its title)."""
+    tables: list[list[list[str]]] = []
+    title: list[str] = []
+    for page in pdf.pages:
+        items, _ = _page_items(page)
+        for it in items:
+            if it.rows is not None:
+                tables.append([[_cell_text(c) for c in row] for row in it.rows])
+            elif not tables and not it.margin:
+                title += [t for t, _ in it.lines]
+    return tables, title
+
+
+def parse_pdf(
+    path: str | Path, today: date | None = None, columns: Mapping[str, str] | None = None
+) -> ParsedIndex:
     import pdfplumber
 
     path = Path(path)
@@ -193,6 +218,7 @@ def parse_pdf(path: str | Path, today: date | None = None) -> ParsedIndex:
         with pdfplumber.open(str(path)) as pdf:
             lines = pdf_lines(pdf)
             text = _text_of(pdf) if lines is None else ""
+            tables, title = _tables_of(pdf) if lines is not None else ([], [])
     except ImportFileError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for broken or locked files
@@ -208,7 +234,15 @@ def parse_pdf(path: str | Path, today: date | None = None) -> ParsedIndex:
     if not any(ln.text for ln in lines):
         raise ImportFileError(path, "the PDF has no text to read (is it a scanned image?)")
     index = ParsedIndex()
-    parse_lines(lines, index, today)
+    if not columns:
+        parse_lines(lines, index, today)
+    if not index.reviews and tables:
+        # No review entries: an action plan printed from Word or Excel is read as a tracker.
+        from importer.parse_sheet import tables_to_index
+
+        tracker = tables_to_index(tables, title, path, today=today, columns=columns)
+        if tracker is not None:
+            return tracker
     if not index.reviews:
         raise ImportFileError(path, f"no review entries found; {EXPECTED_LABELS}")
     return index

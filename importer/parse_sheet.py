@@ -356,6 +356,13 @@ def match_header(header: str) -> str | None:
     for syn, field in _SYNONYMS:
         if syn in words:
             return field
+    # A word broken across two lines of a narrow cell, as a PDF prints it ("Recommend ation").
+    tokens = words.split()
+    for i in range(len(tokens) - 1):
+        joined = " ".join([*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2 :]])
+        for syn, field in _SYNONYMS:
+            if syn in f" {joined} " and tokens[i] + tokens[i + 1] in syn.split():
+                return field
     return None
 
 
@@ -843,6 +850,41 @@ def rows_to_index(
     reviews: dict[str, ParsedReview] = {}
     count = _read_sheet(rows, path, source_name, today or date(2000, 1, 1), columns, index, reviews)
     _finish(index, reviews, count, path, source_name)
+    return index
+
+
+def tables_to_index(
+    tables: Sequence[list[list[str]]],
+    title: Sequence[str],
+    path: Path,
+    *,
+    today: date | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> ParsedIndex | None:
+    """A document's tables read as a tracker (a Word or PDF action plan: a header row, then a
+    row an action), with the lines above the first as its title; None when no table has a
+    header a tracker's would have. Tables with the same header are one table (a table split
+    over pages, or repeated under each page's header)."""
+    if not tables:
+        return None
+    above = [[t] for t in title if t.strip()][:5]
+    rows: list[list[str]] = []
+    header: list[str] | None = None
+    for table in tables:
+        body = [[" ".join(c.split()) for c in r] for r in table if any(c.strip() for c in r)]
+        if not body:
+            continue
+        if header is not None and [_norm(c) for c in body[0]] == [_norm(c) for c in header]:
+            body = body[1:]  # the same header again, on the next page
+        elif header is None:
+            header = body[0]
+        rows.extend(body)
+    try:
+        index = rows_to_index([*above, *rows], path.stem, path, today=today, columns=columns)
+    except ImportFileError:
+        if columns:
+            raise  # the person named the columns: say what is wrong with them
+        return None
     return index
 
 

@@ -252,3 +252,68 @@ def test_a_text_index_with_the_name_above_the_type_and_a_running_header(tmp_path
         "Multi-agency audit of the front door",
     )
     assert [a.text for a in audit.activities] == ["Refresh the threshold document"]
+
+
+def _word_action_plan(path: Path) -> Path:
+    """An action plan kept as a Word table: a title above, a header row, a row an action."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("LCSPR Child R – Action Plan", 1)
+    d.add_paragraph("Agreed by the Safeguarding Partnership, October 2026")
+    table = d.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ["Recommendation", "Action", "Lead officer", "Target date", "RAG"],
+        strict=True,
+    ):
+        cell.text = text
+    for values in (
+        (
+            "1. Improve information sharing",
+            "Agree a protocol with GPs",
+            "Priya Shah",
+            "31/03/2027",
+            "Amber",
+        ),
+        (
+            "2. Strengthen supervision",
+            "Audit 20 supervision records",
+            "Tom Reilly",
+            "30/06/2027",
+            "Green",
+        ),
+    ):
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    d.save(str(path))
+    return path
+
+
+def _assert_action_plan(index: ParsedIndex) -> None:
+    [review] = index.reviews
+    assert review.type == "Local Child Safeguarding Practice Review"  # "LCSPR" in its title
+    assert "LCSPR Child R" in review.overview
+    assert [(f.number, f.text) for f in review.findings] == [
+        ("1", "Improve information sharing"),
+        ("2", "Strengthen supervision"),
+    ]
+    protocol, audit = review.activities
+    assert (protocol.text, protocol.owner, protocol.due_date, protocol.rating) == (
+        "Agree a protocol with GPs",
+        "Priya Shah",
+        date(2027, 3, 31),
+        "at_risk",
+    )
+    assert (audit.owner, audit.due_date) == ("Tom Reilly", date(2027, 6, 30))
+
+
+def test_an_action_plan_kept_as_a_word_table_is_read_as_a_tracker(tmp_path: Path) -> None:
+    _assert_action_plan(parse_file(_word_action_plan(tmp_path / "plan.docx"), today=TODAY))
+
+
+@needs_soffice
+def test_an_action_plan_printed_from_word_is_read_as_a_tracker(tmp_path: Path) -> None:
+    [pdf] = to_pdf(_word_action_plan(tmp_path / "plan.docx"))
+    _assert_action_plan(parse_file(pdf, today=TODAY))

@@ -469,3 +469,11 @@ def test_cells_merged_down_over_several_rows_belong_to_each_row(tmp_path: Path) 
         ["Supervision"],
     ]
     assert audit.name == "Neglect audit" and [a.text for a in audit.activities] == ["Train staff"]
+
+
+def test_a_header_word_broken_across_a_narrow_cells_lines_is_read_whole() -> None:
+    from importer.parse_sheet import match_header
+
+    assert match_header("Recommend ation") == "recommendation"
+    assert match_header("Tar get date") == "due"
+    assert match_header("Colour") is None
