@@ -116,13 +116,33 @@ RATING_WORDS: dict[str, str] = {
     "off track": "off_track",
     "off target": "off_track",
     "not on track": "off_track",
+    "overdue": "off_track",
+    "delayed": "off_track",
+    "behind": "off_track",
+    "behind schedule": "off_track",
+    "slipping": "at_risk",
+    "some concerns": "at_risk",
+    "amber green": "at_risk",
+    "red amber": "off_track",
     "red": "off_track",
     "r": "off_track",
 }
 # RAG words that mean the action is done (complete, awaiting the chair's sign-off).
 _DONE_COLOURS = frozenset({"blue", "b", "complete", "completed", "done", "closed"})
 DELIVERED_STATUSES = frozenset({"complete", "signed_off"})
-_NOT_A_RATING = frozenset({"cancelled", "unassigned", "n a", "na", "tbc", "none"})
+_NOT_A_RATING = frozenset(
+    {
+        "cancelled",
+        "unassigned",
+        "n a",
+        "na",
+        "tbc",
+        "none",
+        "not due",
+        "not yet due",
+        "not applicable",
+    }
+)
 
 # A tick column's header -> what a tick in it means.
 TICK_MEANINGS: dict[str, str] = {

@@ -477,3 +477,17 @@ def test_a_header_word_broken_across_a_narrow_cells_lines_is_read_whole() -> Non
     assert match_header("Recommend ation") == "recommendation"
     assert match_header("Tar get date") == "due"
     assert match_header("Colour") is None
+
+
+def test_status_words_trackers_use_for_how_an_action_is_going(tmp_path: Path) -> None:
+    rows = [
+        ["Action", "Owner", "Deadline", "Status"],
+        ["Refresh the escalation policy", "Jo Evans", "31/01/2027", "Overdue"],
+        ["Seven minute briefing", "Jo Evans", "28/02/2027", "Not due"],
+        ["Neglect toolkit relaunch", "Jo Evans", "31/03/2027", "Amber/Green"],
+        ["Audit strategy meetings", "Jo Evans", "31/03/2027", "Slipping"],
+    ]
+    index = parse_file(write_csv(tmp_path / "plan.csv", rows), today=TODAY)
+    ratings = [a.rating for a in index.reviews[0].activities]
+    assert ratings == ["off_track", None, "at_risk", "at_risk"]
+    assert not any("status could not be read" in w for w in index.warnings)
