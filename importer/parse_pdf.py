@@ -135,10 +135,15 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", text)
 
 
-def pdf_lines(pdf: Any) -> list[Line] | None:
+_Pages = list[tuple[list[_Item], int]]
+
+
+def pdf_lines(pdf: Any, pages: _Pages | None = None) -> list[Line] | None:
     """The PDF's lines with its tables in the canonical label form; None when it has no tables
-    (then its text is read as the text reader reads a text file)."""
-    pages = [_page_items(p) for p in pdf.pages]
+    (then its text is read as the text reader reads a text file). `pages`: each page's items,
+    when read already."""
+    if pages is None:
+        pages = [_page_items(p) for p in pdf.pages]
     if not any(n for _, n in pages):
         return None
     # Running headers and footers: the first or last line of a page seen again on other pages.
@@ -189,12 +194,11 @@ def _cell_text(cell: list[CellLine]) -> str:
     return out.strip()
 
 
-def _tables_of(pdf: Any) -> tuple[list[list[list[str]]], list[str]]:
+def _tables_of(pages: _Pages) -> tuple[list[list[list[str]]], list[str]]:
     """Every page's tables, cell by cell, and the lines above the first one (its title)."""
     tables: list[list[list[str]]] = []
     title: list[str] = []
-    for page in pdf.pages:
-        items, _ = _page_items(page)
+    for items, _ in pages:
         for it in items:
             if it.rows is not None:
                 tables.append([[_cell_text(c) for c in row] for row in it.rows])
@@ -216,9 +220,9 @@ def parse_pdf(
         raise ImportFileError(path, "this is not a PDF file")
     try:
         with pdfplumber.open(str(path)) as pdf:
-            lines = pdf_lines(pdf)
+            pages = [_page_items(p) for p in pdf.pages]  # read once, for both readings
+            lines = pdf_lines(pdf, pages)
             text = _text_of(pdf) if lines is None else ""
-            tables, title = _tables_of(pdf) if lines is not None else ([], [])
     except ImportFileError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for broken or locked files
@@ -236,10 +240,11 @@ def parse_pdf(
     index = ParsedIndex()
     if not columns:
         parse_lines(lines, index, today)
-    if not index.reviews and tables:
+    if not index.reviews:
         # No review entries: an action plan printed from Word or Excel is read as a tracker.
         from importer.parse_sheet import tables_to_index
 
+        tables, title = _tables_of(pages)
         tracker = tables_to_index(tables, title, path, today=today, columns=columns)
         if tracker is not None:
             return tracker
