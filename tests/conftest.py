@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,14 +47,22 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not url.startswith("postgresql"):
         yield url
         return
-    name = f"lscb_test_{uuid.uuid4().hex[:10]}"
+    with private_database(url, "lscb_test") as own:
+        yield own or url
+
+
+@contextmanager
+def private_database(url: str, prefix: str) -> Iterator[str | None]:
+    """A database of its own on `url`'s PostgreSQL server, dropped afterwards, as a URL; None
+    where the user may not create one."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except SQLAlchemyError:
         admin.dispose()
-        yield url
+        yield None
         return
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)

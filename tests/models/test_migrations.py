@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +10,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 import models.all  # noqa: F401
 from models.migrate import FOREIGN_TABLES, MIGRATIONS, alembic_config, current_heads, upgrade
 from models.schema import Base
+from tests.conftest import private_database
 
 
 @pytest.fixture
@@ -25,16 +24,9 @@ def empty_db_url(tmp_path: Path) -> Iterator[str]:
     if not base.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
-    name = f"lscb_migr_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with private_database(base, "lscb_migr") as own:
+        assert own is not None, "the migration tests need a database of their own"
+        yield own
 
 
 def test_upgrade_from_empty_reaches_head_and_models_match(empty_db_url: str) -> None:
