@@ -22,57 +22,35 @@ from importer.model import ColumnReport, ParsedActivity, ParsedFinding, ParsedIn
 from importer.structure import known_type_in
 from models.actions import REF_RE
 
-# What a target date cell says when the tracker has no date to give.
-NO_DATE_WORDS = frozenset(
-    {
-        "completed",
-        "complete",
-        "done",
-        "achieved",
-        "closed",
-        "ongoing",
-        "on going",
-        "tbc",
-        "tba",
-        "tbd",
-        "to be confirmed",
-        "to be agreed",
-        "n a",
-        "na",
-        "none",
-        "various",
-        "continuous",
-        "ongoing annual",
-        "as required",
-        "annually",
-        "monthly",
-        "quarterly",
-        "weekly",
-        "rolling",
-    }
+# What a cell says when it has nothing to give: no date, no one.
+_PLACEHOLDERS = frozenset(
+    {"tbc", "tba", "tbd", "to be confirmed", "to be agreed", "n a", "na", "none"}
 )
+# What a target date cell says when the tracker has no date to give.
+NO_DATE_WORDS = _PLACEHOLDERS | {
+    "completed",
+    "complete",
+    "done",
+    "achieved",
+    "closed",
+    "ongoing",
+    "on going",
+    "various",
+    "continuous",
+    "ongoing annual",
+    "as required",
+    "annually",
+    "monthly",
+    "quarterly",
+    "weekly",
+    "rolling",
+}
 
 # An owner cell naming the person and, in brackets, their agency: "Angela Moss (Police)".
 _OWNER_AND_AGENCY = re.compile(r"^(?P<name>[^()]{3,120}?)\s*\((?P<agency>[^()]{2,80})\)\s*$")
 
 # What an owner cell says when the tracker has no one to name.
-NO_OWNER_WORDS = frozenset(
-    {
-        "tbc",
-        "tba",
-        "tbd",
-        "to be confirmed",
-        "to be agreed",
-        "n a",
-        "na",
-        "none",
-        "vacant",
-        "unassigned",
-        "unknown",
-        "not assigned",
-        "no owner",
-    }
-)
+NO_OWNER_WORDS = _PLACEHOLDERS | {"vacant", "unassigned", "unknown", "not assigned", "no owner"}
 
 # A tracker's review when no column says what kind of review it is.
 TRACKER_REVIEW_TYPE = "Action tracker"
@@ -130,19 +108,13 @@ RATING_WORDS: dict[str, str] = {
 # RAG words that mean the action is done (complete, awaiting the chair's sign-off).
 _DONE_COLOURS = frozenset({"blue", "b", "complete", "completed", "done", "closed"})
 DELIVERED_STATUSES = frozenset({"complete", "signed_off"})
-_NOT_A_RATING = frozenset(
-    {
-        "cancelled",
-        "unassigned",
-        "n a",
-        "na",
-        "tbc",
-        "none",
-        "not due",
-        "not yet due",
-        "not applicable",
-    }
-)
+_NOT_A_RATING = _PLACEHOLDERS | {
+    "cancelled",
+    "unassigned",
+    "not due",
+    "not yet due",
+    "not applicable",
+}
 
 # A tick column's header -> what a tick in it means.
 TICK_MEANINGS: dict[str, str] = {
