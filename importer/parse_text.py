@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from importer.errors import ImportFileError
-from importer.labels import EXPECTED_LABELS
+from importer.labels import ALTERNATIONS, EXPECTED_LABELS
 from importer.model import ParsedIndex
 from importer.structure import Line, parse_lines
 
@@ -18,6 +18,8 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _ORDINAL = re.compile(r"^(st|nd|rd|th)$")
+_ITEM = re.compile(r"^(?:\d{1,3}[a-z]?[.)]|[•▪●◦‣∙*-])\s")
+_LABEL = re.compile(rf"^(?:{'|'.join(ALTERNATIONS.values())})\s*(?::|$)", re.I)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 
 
@@ -59,13 +61,21 @@ def _page_furniture(raw: list[str]) -> set[int]:
     numbered = sorted(drop)
     nonblank = [i for i in nonblank if i not in drop]
     shape = Counter(re.sub(r"\d+", "#", stripped[i]) for i in nonblank)
-    # A line that comes back and stands beside a page number is the page's header or footer
-    # ("NORTHSHIRE SAFEGUARDING PARTNERSHIP" above "Learning from reviews … Page 2 of 5").
+    # A line that stands beside a page number on two pages or more is the pages' header or
+    # footer ("NORTHSHIRE SAFEGUARDING PARTNERSHIP" above "Learning from reviews … Page 2 of 5");
+    # never a label ("Summary of Findings:"), which every entry repeats, nor a list item.
+    beside: dict[str, list[int]] = {}
     for n in numbered:
         k = bisect.bisect_left(nonblank, n)
         for j in (*nonblank[max(0, k - 2) : k], *nonblank[k : k + 2]):
-            if shape[re.sub(r"\d+", "#", stripped[j])] >= 2 and len(stripped[j]) < 80:
-                drop.add(j)
+            key = re.sub(r"\d+", "#", stripped[j])
+            text = stripped[j]
+            if shape[key] < 2 or len(text) >= 80 or _LABEL.match(text) or _ITEM.match(text):
+                continue  # not repeated, a sentence, a label or a list item: the page's content
+            beside.setdefault(key, []).append(j)
+    for found in beside.values():
+        if len(set(found)) >= 2:
+            drop.update(found)
     nonblank = [i for i in nonblank if i not in drop]
     lengths = sorted(len(stripped[i]) for i in nonblank)
     wide = 0.7 * lengths[int(len(lengths) * 0.95)] if lengths else 0

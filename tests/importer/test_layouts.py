@@ -317,3 +317,17 @@ def test_an_action_plan_kept_as_a_word_table_is_read_as_a_tracker(tmp_path: Path
 def test_an_action_plan_printed_from_word_is_read_as_a_tracker(tmp_path: Path) -> None:
     [pdf] = to_pdf(_word_action_plan(tmp_path / "plan.docx"))
     _assert_action_plan(parse_file(pdf, today=TODAY))
+
+
+def test_a_label_beside_a_page_number_on_every_page_is_kept(tmp_path: Path) -> None:
+    entry = (
+        "Type of Review: Audit\nName: Front door audit {n}\nDate: March 2026\n"
+        "Page {n} of 2\nSummary of Findings:\n1. Consent was not sought {n}\n"
+        "Improvement Activity:\n• Refresh the consent guidance {n}\n\n"
+    )
+    path = tmp_path / "index.txt"
+    path.write_text(entry.format(n=1) + entry.format(n=2), encoding="utf-8")
+    first, second = parse_file(path, today=TODAY).reviews
+    for n, review in ((1, first), (2, second)):
+        assert [f.text for f in review.findings] == [f"Consent was not sought {n}"]
+        assert [a.text for a in review.activities] == [f"Refresh the consent guidance {n}"]
