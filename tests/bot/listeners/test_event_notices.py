@@ -306,6 +306,10 @@ def test_an_owner_not_in_slack_is_told_through_the_committees_channel_by_name(
     secret = make_action(
         session_factory, now - timedelta(days=3), owner="Bernadette Quinn", confidential=True
     )
+    with session_factory.begin() as s:
+        from models import actions as ops
+
+        ops.get_action(s, secret).text = "Visit the family at the refuge"  # never in a channel
     events.run(now - timedelta(days=2))  # Monday 10:00: the day's news went at 09:00
     [news] = [m for m in events.slack.messages(QAEC_CHANNEL) if not m.ephemeral and not m.thread_ts]
     said = text_of(news)
@@ -314,6 +318,7 @@ def test_an_owner_not_in_slack_is_told_through_the_committees_channel_by_name(
     # A confidential review's action, in a channel: by reference only.
     assert f"*{secret}* (a confidential review): news for its owner" in said
     assert said.count("Bernadette Quinn") == 2  # the one ordinary action's lines, not the other
+    assert "refuge" not in said
     assert labels(news) == []  # the channel cannot act for the owner
     events.run(now - timedelta(days=2) + timedelta(hours=1))
     assert len([m for m in events.slack.messages(QAEC_CHANNEL) if not m.ephemeral]) == 1
